@@ -1,0 +1,3 @@
+module gostep.example/fixtures
+
+go 1.19

@@ -1,0 +1,50 @@
+// <sys/resource.h>: limits start at a typical Debian shell's values, never the host's.
+#include <sys/resource.h>
+
+#include <cerrno>
+
+#include "handlers.h"
+
+namespace gostep::linux_abi {
+namespace {
+void limit_of(Process& p, std::uint64_t resource, std::uint64_t out[2]) {
+  const auto& lim = p.rlimit(static_cast<int>(resource));
+  out[0] = lim[0];
+  out[1] = lim[1];
+}
+}  // namespace
+
+GOSTEP_SYSCALL(setrlimit) {
+  (void)t;
+  if (a.a[0] >= RLIM_NLIMITS) return SysResult::ret(-EINVAL);
+  std::uint64_t in[2];
+  if (!p.memory().read(a.a[1], in, sizeof in)) return SysResult::ret(-EFAULT);
+  auto& lim = p.rlimit(static_cast<int>(a.a[0]));
+  // Lowering is allowed; raising the hard limit needs privileges we do not model.
+  if (in[0] > in[1] || in[1] > lim[1]) return SysResult::ret(in[0] > in[1] ? -EINVAL : -EPERM);
+  lim = {in[0], in[1]};
+  return SysResult::ret(0);
+}
+
+GOSTEP_SYSCALL(getrlimit) {
+  (void)t;
+  if (a.a[0] >= RLIM_NLIMITS) return SysResult::ret(-EINVAL);
+  std::uint64_t lim[2];
+  limit_of(p, a.a[0], lim);
+  return SysResult::ret(p.memory().write(a.a[1], lim, sizeof lim) ? 0 : -EFAULT);
+}
+
+GOSTEP_SYSCALL(prlimit64) {
+  (void)t;
+  if (a.a[0] != 0 && a.a[0] != static_cast<std::uint64_t>(p.pid())) return SysResult::ret(-ESRCH);
+  if (a.a[1] >= RLIM_NLIMITS) return SysResult::ret(-EINVAL);
+  if (a.a[2]) return SysResult::ret(-EPERM);  // limits are fixed
+  if (a.a[3]) {
+    std::uint64_t lim[2];
+    limit_of(p, a.a[1], lim);
+    if (!p.memory().write(a.a[3], lim, sizeof lim)) return SysResult::ret(-EFAULT);
+  }
+  return SysResult::ret(0);
+}
+
+}  // namespace gostep::linux_abi

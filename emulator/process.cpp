@@ -1,0 +1,492 @@
+#include "process.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+
+#include "cpu_identity.h"
+#include "linux/syscall_table.h"
+
+namespace gostep {
+namespace {
+constexpr std::uint64_t kRflagsAtExec = 0x202;  // Linux starts a process with IF set
+}  // namespace
+
+Process::Process(const ElfImage& image, ProcessOptions options)
+    : image_(image), opts_(std::move(options)), mem_(uc_) {
+  random_state_ = opts_.seed ^ 0x9e3779b97f4a7c15ULL;
+  // Resource limits of a typical Debian shell (never the host's own).
+  for (auto& l : rlimits_) l = {~0ULL, ~0ULL};
+  rlimits_[3] = {8ULL << 20, ~0ULL};  // RLIMIT_STACK
+  rlimits_[4] = {0, ~0ULL};           // RLIMIT_CORE
+  rlimits_[7] = {1024, 1048576};      // RLIMIT_NOFILE
+  if (opts_.quantum == 0) opts_.quantum = 1;
+  setup_hooks();
+  load();
+  update_next_stop();
+}
+
+Process::~Process() = default;
+
+std::uint64_t Process::next_random() {
+  // splitmix64: deterministic from --seed, and good enough for seeding Go's fastrand.
+  std::uint64_t z = (random_state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void Process::setup_hooks() {
+  uc_.hooks.on_insn = [this](GuestAddr pc, std::uint32_t) { on_insn(pc); };
+  uc_.hooks.on_syscall = [this] {
+    engine_stop_ = EngineStop::syscall;
+    uc_.stop();
+  };
+  uc_.hooks.on_cpuid = [](std::uint32_t leaf, std::uint32_t sub, std::array<std::uint32_t, 4>& out) {
+    out = fixed_cpuid(leaf, sub);
+  };
+  uc_.hooks.on_unmapped = [this](MemAccess a, GuestAddr addr, int size) {
+    if (mem_.fault_in(addr, a)) {
+      if (size > 1) mem_.fault_in(addr + static_cast<GuestAddr>(size) - 1, a);
+      return true;
+    }
+    fault_ = {addr, a, mem_.find(addr) != nullptr};
+    engine_stop_ = EngineStop::fault;
+    return false;
+  };
+  uc_.hooks.on_protection = [this](MemAccess a, GuestAddr addr, int) {
+    fault_ = {addr, a, true};
+    engine_stop_ = EngineStop::fault;
+    return false;
+  };
+  uc_.hooks.on_interrupt = [this](std::uint32_t intno) {
+    interrupt_ = intno;
+    engine_stop_ = EngineStop::interrupt;
+    uc_.stop();
+  };
+  uc_.install_hooks(opts_.per_instruction_hook);
+
+  // RDTSC/RDTSCP read the virtual clock: note the site, fix EDX:EAX after it.
+  for (const TscSite& site : find_tsc_sites(image_)) {
+    const GuestAddr after = site.addr + site.length;
+    uc_.add_address_hook(site.addr, [this, after](GuestAddr) { tsc_pending_ = after; });
+    const bool rdtscp = site.rdtscp;
+    uc_.add_address_hook(after, [this, rdtscp](GuestAddr pc) {
+      if (tsc_pending_ != pc) return;
+      tsc_pending_ = 0;
+      const std::uint64_t tsc = now_ns();
+      uc_.set_reg(Reg::rax, tsc & 0xffffffffu);
+      uc_.set_reg(Reg::rdx, tsc >> 32);
+      if (rdtscp) uc_.set_reg(Reg::rcx, 0);  // IA32_TSC_AUX: CPU 0
+    });
+  }
+}
+
+void Process::load() {
+  for (const ElfSegment& s : image_.segments) {
+    const GuestAddr start = page_down(s.vaddr);
+    const GuestAddr end = page_up(s.vaddr + s.memsz);
+    // Page-aligned bytes: file contents from the segment's start, zeros after filesz.
+    std::vector<std::uint8_t> bytes(end - start, 0);
+    std::copy_n(image_.bytes.begin() + static_cast<std::ptrdiff_t>(s.offset),
+                static_cast<std::ptrdiff_t>(s.filesz), bytes.begin() + static_cast<std::ptrdiff_t>(s.vaddr - start));
+    const char* name = (s.prot & kProtExec) ? "text" : (s.prot & kProtWrite) ? "data" : "rodata";
+    mem_.map_fixed(start, end - start, s.prot, name, &bytes);
+  }
+  mem_.map_fixed(kStackTop - kStackSize, kStackSize, kProtRead | kProtWrite, "[stack]");
+
+  InitialStackInput in;
+  in.argv = opts_.argv;
+  in.envp = opts_.env;
+  in.execfn = opts_.argv.empty() ? image_.path : opts_.argv[0];
+  for (std::size_t i = 0; i < 16; i += 8) {
+    const std::uint64_t r = next_random();
+    std::copy_n(reinterpret_cast<const std::uint8_t*>(&r), 8, in.random.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  in.phdr = image_.phdr_addr;
+  in.phnum = image_.phnum;
+  in.entry = image_.entry;
+  in.hwcap = fixed_hwcap();
+  stack_ = build_initial_stack(in, kStackTop);
+  mem_.write(stack_.low, stack_.bytes.data(), stack_.bytes.size());
+
+  auto t = std::make_unique<Thread>();
+  t->tid = next_tid_++;
+  threads_.push_back(std::move(t));
+  current_ = 0;
+  RegFile rf;
+  rf[Reg::rip] = image_.entry;
+  rf[Reg::rsp] = stack_.rsp;
+  rf[Reg::rflags] = kRflagsAtExec;
+  uc_.set_regs(rf);
+}
+
+Thread* Process::thread_by_tid(int tid) {
+  for (auto& t : threads_)
+    if (t->tid == tid) return t.get();
+  return nullptr;
+}
+
+RegFile Process::regs_of(Thread& t) {
+  if (&t == threads_[current_].get()) return uc_.regs();
+  // Load the thread's context briefly; nothing runs in between.
+  auto saved = uc_.new_context();
+  uc_.save(*saved);
+  const GuestAddr fs = uc_.reg(Reg::fs_base);
+  uc_.restore(*t.context);
+  RegFile rf = uc_.regs();
+  rf[Reg::fs_base] = t.fs_base;
+  uc_.restore(*saved);
+  uc_.set_reg(Reg::fs_base, fs);
+  return rf;
+}
+
+ProcessStats Process::stats() const {
+  ProcessStats s;
+  s.insns = insn_count_;
+  for (const auto& t : threads_) s.insns_by_tid[t->tid] = t->insns;
+  // The running thread's current slice is not yet added to its total.
+  if (!threads_.empty() && !ended_)
+    s.insns_by_tid[threads_[current_]->tid] += insn_count_ - slice_start_count_;
+  s.threads_created = threads_created_;
+  s.virtual_ns = now_ns() - kMonotonicStart;
+  s.syscalls = syscall_counts_;
+  return s;
+}
+
+void Process::stop_before_insn(std::optional<std::uint64_t> n) {
+  stop_before_ = n;
+  update_next_stop();
+}
+
+void Process::add_breakpoint(GuestAddr pc) {
+  breakpoints_.insert(pc);
+  // Unicorn caches translated blocks; hooks are compiled in, so drop them.
+  uc_.flush_translations();
+}
+
+void Process::remove_breakpoint(GuestAddr pc) {
+  breakpoints_.erase(pc);
+  uc_.flush_translations();
+}
+
+void Process::update_next_stop() {
+  std::uint64_t n = slice_end_;
+  if (opts_.max_insns) n = std::min(n, opts_.max_insns);
+  if (stop_before_) n = std::min(n, *stop_before_ > 0 ? *stop_before_ - 1 : 0);
+  next_stop_ = n;
+}
+
+// Runs before every instruction. Must not throw and must stay cheap.
+void Process::on_insn(GuestAddr pc) {
+  if (insn_count_ >= next_stop_) {
+    engine_stop_ = insn_count_ >= slice_end_ && !(opts_.max_insns && insn_count_ >= opts_.max_insns) &&
+                           !(stop_before_ && insn_count_ + 1 >= *stop_before_)
+                       ? EngineStop::quantum
+                       : EngineStop::threshold;
+    uc_.stop();
+    return;
+  }
+  if (!breakpoints_.empty() && breakpoints_.count(pc)) {
+    if (resume_over_bp_ != pc) {
+      cur_pc_ = pc;
+      engine_stop_ = EngineStop::breakpoint;
+      uc_.stop();
+      return;
+    }
+  }
+  resume_over_bp_.reset();
+  cur_pc_ = pc;
+  ++insn_count_;
+}
+
+// ---------------------------------------------------------------- scheduling
+
+void Process::wake(Thread& t, std::int64_t result) {
+  t.state = ThreadState::runnable;
+  t.wait = WaitKind::none;
+  t.deadline.reset();
+  t.resume_result = result;
+}
+
+void Process::block_current(WaitKind why, std::optional<std::uint64_t> deadline, std::int64_t timeout_result) {
+  Thread& t = current();
+  t.state = ThreadState::blocked;
+  t.wait = why;
+  t.deadline = deadline;
+  t.timeout_result = timeout_result;
+}
+
+int Process::futex_wake(GuestAddr addr, int count) {
+  int woken = 0;
+  // Threads in creation order: the same waiters wake on every run.
+  for (auto& t : threads_) {
+    if (woken >= count) break;
+    if (t->state == ThreadState::blocked && t->wait == WaitKind::futex && t->futex_addr == addr) {
+      wake(*t, 0);
+      ++woken;
+    }
+  }
+  return woken;
+}
+
+void Process::wake_due_threads() {
+  const std::uint64_t now = now_ns();
+  for (auto& t : threads_)
+    if (t->state == ThreadState::blocked && t->deadline && *t->deadline <= now) {
+      if (t->wait == WaitKind::epoll) {
+        const int n = epoll_collect(*t);
+        wake(*t, n);
+      } else {
+        wake(*t, t->timeout_result);
+      }
+    }
+}
+
+void Process::recheck_epoll_waiters() {
+  if (!fd_changed_) return;
+  fd_changed_ = false;
+  for (auto& t : threads_)
+    if (t->state == ThreadState::blocked && t->wait == WaitKind::epoll) {
+      const int n = epoll_collect(*t);
+      if (n > 0) wake(*t, n);
+    }
+}
+
+Thread* Process::pick_next() {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    wake_due_threads();
+    recheck_epoll_waiters();
+    const std::size_t n = threads_.size();
+    for (std::size_t k = 1; k <= n; ++k) {
+      const std::size_t i = (current_ + k) % n;
+      if (threads_[i]->state == ThreadState::runnable) {
+        switch_to(i);
+        return threads_[i].get();
+      }
+    }
+    // Nobody can run: jump the virtual clock to the earliest deadline.
+    std::optional<std::uint64_t> earliest;
+    for (auto& t : threads_)
+      if (t->state == ThreadState::blocked && t->deadline)
+        earliest = earliest ? std::min(*earliest, *t->deadline) : *t->deadline;
+    if (!earliest) return nullptr;
+    if (*earliest > now_ns()) skipped_ns_ += *earliest - now_ns();
+  }
+  return nullptr;
+}
+
+void Process::switch_to(std::size_t index) {
+  Thread& from = *threads_[current_];
+  from.insns += insn_count_ - slice_start_count_;
+  slice_start_count_ = insn_count_;
+  if (index != current_) {
+    if (from.state != ThreadState::exited) {
+      if (!from.context) from.context = uc_.new_context();
+      uc_.save(*from.context);
+      from.fs_base = uc_.reg(Reg::fs_base);
+    }
+    current_ = index;
+    Thread& to = *threads_[index];
+    uc_.restore(*to.context);
+    uc_.set_reg(Reg::fs_base, to.fs_base);  // explicit, as docs/TRAPS.md advises
+  }
+  Thread& t = *threads_[current_];
+  if (t.resume_result) {
+    uc_.set_reg(Reg::rax, static_cast<std::uint64_t>(*t.resume_result));
+    t.resume_result.reset();
+  }
+  slice_end_ = insn_count_ + opts_.quantum;
+  update_next_stop();
+}
+
+Thread& Process::clone_current(GuestAddr new_sp, std::optional<GuestAddr> tls) {
+  auto t = std::make_unique<Thread>();
+  t->tid = next_tid_++;
+  Thread& parent = current();
+  t->sigmask = parent.sigmask;
+  // The child's registers: the parent's after the SYSCALL, with RAX = 0.
+  const RegFile saved = uc_.regs();
+  uc_.set_reg(Reg::rax, 0);
+  if (new_sp) uc_.set_reg(Reg::rsp, new_sp);
+  if (tls) uc_.set_reg(Reg::fs_base, *tls);
+  t->context = uc_.new_context();
+  uc_.save(*t->context);
+  t->fs_base = uc_.reg(Reg::fs_base);
+  uc_.set_regs(saved);
+  ++threads_created_;
+  threads_.push_back(std::move(t));
+  return *threads_.back();
+}
+
+void Process::exit_current_thread(int status) {
+  Thread& t = current();
+  t.state = ThreadState::exited;
+  if (t.clear_child_tid) {
+    const std::uint32_t zero = 0;
+    mem_.write(t.clear_child_tid, &zero, 4);
+    futex_wake(t.clear_child_tid, 1);
+  }
+  bool any = false;
+  for (auto& o : threads_) any |= o->state != ThreadState::exited;
+  if (!any) exit_group(status);
+}
+
+void Process::exit_group(int status) {
+  ended_ = true;
+  exit_status_ = status & 0xff;
+}
+
+// ---------------------------------------------------------------- the loop
+
+StopReason Process::run() {
+  if (ended_) return {StopKind::exited, exit_status_, 0, current().tid};
+  for (;;) {
+    Thread& t = current();
+    if (t.state != ThreadState::runnable) {
+      if (!pick_next()) {
+        StopReason r{StopKind::deadlock};
+        r.tid = current().tid;
+        r.pc = uc_.reg(Reg::rip);
+        return r;
+      }
+      continue;
+    }
+    if (auto stop = deliver_pending_signals()) return *stop;
+    if (current().state != ThreadState::runnable) continue;
+
+    engine_stop_ = EngineStop::none;
+    const GuestAddr pc = uc_.reg(Reg::rip);
+    cur_pc_ = pc;
+    const int err = uc_.start(pc);
+    const EngineStop why = engine_stop_;
+    engine_stop_ = EngineStop::none;
+
+    if (why == EngineStop::fault || (err != 0 && why != EngineStop::interrupt)) {
+      if (why != EngineStop::fault) {
+        // Unicorn refused the instruction itself (invalid opcode and the like).
+        interrupt_ = 6;  // #UD
+        if (auto stop = handle_fault()) return *stop;
+        continue;
+      }
+      if (auto stop = handle_fault()) return *stop;
+      continue;
+    }
+    switch (why) {
+      case EngineStop::syscall:
+        if (auto stop = handle_syscall()) return *stop;
+        if (ended_) return {StopKind::exited, exit_status_, 0, current().tid};
+        break;
+      case EngineStop::quantum:
+        if (!pick_next()) {
+          StopReason r{StopKind::deadlock};
+          r.tid = current().tid;
+          return r;
+        }
+        break;
+      case EngineStop::threshold: {
+        StopReason r;
+        r.tid = current().tid;
+        r.pc = uc_.reg(Reg::rip);
+        if (opts_.max_insns && insn_count_ >= opts_.max_insns) {
+          r.kind = StopKind::insn_limit;
+        } else {
+          r.kind = StopKind::insn_reached;
+        }
+        return r;
+      }
+      case EngineStop::breakpoint: {
+        resume_over_bp_ = cur_pc_;
+        StopReason r{StopKind::breakpoint};
+        r.tid = current().tid;
+        r.pc = cur_pc_;
+        return r;
+      }
+      case EngineStop::interrupt:
+        if (auto stop = handle_fault()) return *stop;
+        break;
+      default:
+        // Stopped with no reason recorded: treat as the end of the slice.
+        break;
+    }
+  }
+}
+
+std::optional<StopReason> Process::handle_syscall() {
+  Thread& t = current();
+  const GuestAddr next_pc = uc_.reg(Reg::rip);
+  SyscallArgs args;
+  args.nr = uc_.reg(Reg::rax);
+  args.a[0] = uc_.reg(Reg::rdi);
+  args.a[1] = uc_.reg(Reg::rsi);
+  args.a[2] = uc_.reg(Reg::rdx);
+  args.a[3] = uc_.reg(Reg::r10);
+  args.a[4] = uc_.reg(Reg::r8);
+  args.a[5] = uc_.reg(Reg::r9);
+  // SYSCALL itself sets RCX to the next RIP and R11 to RFLAGS (Unicorn does not).
+  uc_.set_reg(Reg::rcx, next_pc);
+  uc_.set_reg(Reg::r11, uc_.reg(Reg::rflags));
+
+  const SyscallInfo* info = find_syscall(args.nr);
+  SysResult res = info ? info->handler(*this, t, args) : SysResult::unsupported();
+  syscall_counts_[info ? info->name : syscall_name(args.nr)]++;
+  switch (res.kind) {
+    case SysResult::Kind::value:
+      uc_.set_reg(Reg::rax, static_cast<std::uint64_t>(res.value));
+      break;
+    case SysResult::Kind::blocked:
+      break;  // RAX is set when the thread is woken
+    case SysResult::Kind::no_return:
+      break;
+    case SysResult::Kind::unsupported: {
+      uc_.set_reg(Reg::rip, next_pc - 2);  // report (and stay) at the SYSCALL
+      StopReason r{StopKind::unsupported_syscall};
+      r.tid = t.tid;
+      r.pc = next_pc - 2;
+      r.syscall_nr = args.nr;
+      return r;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<StopReason> Process::handle_fault() {
+  Thread& t = current();
+  const bool is_interrupt = engine_stop_ == EngineStop::none && interrupt_ != 0;
+  (void)is_interrupt;
+  PendingSignal s;
+  if (interrupt_ == 0) {
+    // A memory access Unicorn could not complete: the instruction did not run.
+    // Undo its count, and put RIP back on it (Linux reports the faulting RIP).
+    if (opts_.per_instruction_hook) {
+      --insn_count_;
+      uc_.set_reg(Reg::rip, cur_pc_);
+    }
+    s.sig = SIGSEGV;
+    s.code = fault_.mapped ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+    s.addr = fault_.addr;
+  } else {
+    const std::uint32_t intno = interrupt_;
+    interrupt_ = 0;
+    switch (intno) {
+      case 0: s.sig = SIGFPE; s.code = 1; /* FPE_INTDIV */ break;
+      case 1:
+      case 3: s.sig = SIGTRAP; s.code = 0x80; /* SI_KERNEL */ break;
+      case 6: s.sig = SIGILL; s.code = 2; /* ILL_ILLOPN */ break;
+      default: s.sig = SIGSEGV; s.code = 0x80; /* SI_KERNEL: #GP and others */ break;
+    }
+    if (intno == 6 || intno == 0 || intno == 13) {
+      if (opts_.per_instruction_hook) {
+        --insn_count_;
+        uc_.set_reg(Reg::rip, cur_pc_);
+      }
+      s.addr = intno == 13 ? 0 : cur_pc_;
+    }
+  }
+  (void)t;
+  return deliver(s, true);
+}
+
+}  // namespace gostep

@@ -1,0 +1,58 @@
+// One emulated thread (a Linux task in the guest's thread group).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "guest.h"
+#include "unicorn_engine.h"
+
+namespace gostep {
+
+enum class ThreadState { runnable, blocked, exited };
+
+// Why a blocked thread waits, and so what wakes it.
+enum class WaitKind { none, futex, sleep, epoll };
+
+struct AltStack {
+  GuestAddr sp = 0;
+  std::uint64_t size = 0;
+  bool disabled = true;  // SS_DISABLE
+};
+
+struct PendingSignal {
+  int sig = 0;
+  int code = 0;          // si_code: SI_TKILL (-6), SEGV_MAPERR (1)...
+  GuestAddr addr = 0;    // si_addr for faults
+  int sender_pid = 0;
+};
+
+struct Thread {
+  int tid = 0;
+  ThreadState state = ThreadState::runnable;
+  // CPU state while the thread is not on the CPU.
+  std::unique_ptr<UnicornEngine::Context> context;
+  GuestAddr fs_base = 0;
+
+  // Blocking.
+  WaitKind wait = WaitKind::none;
+  GuestAddr futex_addr = 0;
+  std::optional<std::uint64_t> deadline;  // virtual monotonic ns
+  std::int64_t timeout_result = 0;         // RAX when the deadline passes
+  int epoll_fd = -1;
+  GuestAddr epoll_events = 0;
+  int epoll_max = 0;
+  std::optional<std::int64_t> resume_result;  // RAX to load when it runs again
+
+  // Signals.
+  std::uint64_t sigmask = 0;   // bit (sig-1)
+  std::uint64_t pending = 0;   // bit (sig-1)
+  PendingSignal pending_info[64];
+  AltStack altstack;
+
+  GuestAddr clear_child_tid = 0;
+  std::uint64_t insns = 0;  // instructions this thread executed
+};
+
+}  // namespace gostep

@@ -1,0 +1,119 @@
+// The one owner of the Unicorn engine. Nothing else includes <unicorn/unicorn.h>:
+// every uc_* call goes through here, and every error becomes an EmulatorError
+// that names the call (dynarmic's wrapper does the same).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "guest.h"
+
+struct uc_struct;
+struct uc_context;
+
+namespace gostep {
+
+// Registers by gostep's own ids; the table in unicorn_engine.cpp maps them to
+// Unicorn's. The order is the order of the JSON contract.
+enum class Reg : int {
+  rip, rsp, rbp, rax, rbx, rcx, rdx, rsi, rdi,
+  r8, r9, r10, r11, r12, r13, r14, r15,
+  rflags, fs_base, gs_base,
+  count
+};
+inline constexpr int kRegCount = static_cast<int>(Reg::count);
+const char* reg_name(Reg r);
+
+// Full general-purpose register file (what a signal frame or a dump needs).
+struct RegFile {
+  std::array<std::uint64_t, kRegCount> v{};
+  std::uint64_t& operator[](Reg r) { return v[static_cast<int>(r)]; }
+  std::uint64_t operator[](Reg r) const { return v[static_cast<int>(r)]; }
+};
+
+// The SSE state that signal frames save and restore (FXSAVE layout subset).
+struct SseState {
+  std::array<std::array<std::uint8_t, 16>, 16> xmm{};
+  std::uint32_t mxcsr = 0x1f80;
+};
+
+enum : std::uint32_t { kProtRead = 1, kProtWrite = 2, kProtExec = 4 };
+
+enum class MemAccess { read, write, fetch };
+
+// Callbacks the engine forwards to. They run inside Unicorn: they must not throw.
+struct EngineHooks {
+  // Before each instruction (only when the per-instruction hook is installed).
+  std::function<void(GuestAddr pc, std::uint32_t size)> on_insn;
+  // SYSCALL executed (RIP still points at it).
+  std::function<void()> on_syscall;
+  // CPUID: fill eax..edx for leaf/subleaf.
+  std::function<void(std::uint32_t leaf, std::uint32_t sub, std::array<std::uint32_t, 4>& out)> on_cpuid;
+  // Access to memory Unicorn has not mapped: return true after mapping it to retry.
+  std::function<bool(MemAccess, GuestAddr addr, int size)> on_unmapped;
+  // Access that the page protection forbids.
+  std::function<bool(MemAccess, GuestAddr addr, int size)> on_protection;
+  // CPU exception (int3, #DE, #UD, #GP...).
+  std::function<void(std::uint32_t intno)> on_interrupt;
+};
+
+class UnicornEngine {
+ public:
+  UnicornEngine();
+  ~UnicornEngine();
+  UnicornEngine(const UnicornEngine&) = delete;
+  UnicornEngine& operator=(const UnicornEngine&) = delete;
+
+  // Hooks: install once, after setting `hooks`.
+  EngineHooks hooks;
+  void install_hooks(bool per_instruction);
+  // A code hook on exactly one address (RDTSC fix-ups).
+  void add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn);
+
+  std::uint64_t reg(Reg r) const;
+  void set_reg(Reg r, std::uint64_t v);
+  RegFile regs() const;
+  void set_regs(const RegFile& rf);
+  SseState sse() const;
+  void set_sse(const SseState& s);
+
+  void map(GuestAddr addr, std::uint64_t len, std::uint32_t prot);
+  void unmap(GuestAddr addr, std::uint64_t len);
+  void protect(GuestAddr addr, std::uint64_t len, std::uint32_t prot);
+  void read(GuestAddr addr, void* out, std::uint64_t len) const;
+  void write(GuestAddr addr, const void* in, std::uint64_t len);
+  void flush_translations();
+
+  // Runs from `pc` until a hook calls stop(). Returns Unicorn's error code
+  // (0 = stopped cleanly); error_text() explains a non-zero one.
+  int start(GuestAddr pc);
+  void stop();
+  static const char* error_text(int err);
+  static bool is_fetch_error(int err);
+
+  // CPU state of one emulated thread.
+  class Context {
+   public:
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+    ~Context();
+   private:
+    friend class UnicornEngine;
+    explicit Context(uc_context* c) : ctx_(c) {}
+    uc_context* ctx_;
+  };
+  std::unique_ptr<Context> new_context();
+  void save(Context& c);
+  void restore(const Context& c);
+
+ private:
+  void check(int err, const char* what) const;
+  uc_struct* uc_ = nullptr;
+  std::vector<std::unique_ptr<std::function<void(GuestAddr)>>> address_hooks_;
+};
+
+}  // namespace gostep

@@ -1,0 +1,66 @@
+// gostep: watch a Go program start, one machine instruction at a time.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "cmd_run.h"
+#include "emulator/elf_image.h"
+
+namespace {
+
+constexpr int kUsageError = 125;
+
+const char* const kDescription =
+    "gostep runs a Go program's own machine code, from its ELF entry point to exit_group, inside\n"
+    "the Unicorn emulator, with a small deterministic Linux of its own, so that the runtime's\n"
+    "bootstrap (rt0_go, settls, schedinit, newproc, mstart, schedule) can be watched.";
+
+const char* const kFooter =
+    "\nExamples:\n"
+    "  gostep run ./hello                 run to exit; the guest's output is gostep's\n"
+    "  gostep run ./hello --stats         and count instructions, threads and system calls\n"
+    "  gostep run ./args --env K=V -- a b arguments after --, environment with --env\n"
+    "\nExit status: the guest's own; 124 stopped by gostep (--max-insns, deadlock, unsupported\n"
+    "system call), 125 usage error, 126 PROG cannot be run, 127 PROG not found, 128+N killed by\n"
+    "signal N.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{kDescription, "gostep"};
+  app.footer(kFooter);
+  app.require_subcommand(1);
+  app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()); });
+
+  gostep::RunCommand run_cmd;
+  CLI::App* run = app.add_subcommand("run", "Run PROG to exit; its stdin, stdout and stderr are gostep's");
+  run_cmd.attach(*run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string which = "gostep";
+    for (const auto* sub : app.get_subcommands()) which += " " + sub->get_name();
+    fmt::print(stderr, "gostep: {}; see '{} --help'\n", e.what(), which);
+    return kUsageError;
+  }
+
+  try {
+    if (run->parsed()) return run_cmd.execute();
+  } catch (const gostep::LoadError& e) {
+    fmt::print(stderr, "gostep: {}\n", e.what());
+    return e.status;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "gostep: internal error: {}; please report it with the command you ran\n", e.what());
+    return 70;
+  }
+  return kUsageError;
+}

@@ -1,0 +1,33 @@
+// Options every subcommand that runs a guest shares (DESIGN.md, "Commands"),
+// and turning them into a running Process.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emulator/process.h"
+
+namespace gostep {
+
+struct RunOptions {
+  std::string prog;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::uint64_t seed = 0;
+  std::uint64_t max_insns = 5'000'000'000ULL;
+  std::uint64_t quantum = 10'000;
+  int ncpu = 2;
+  bool stats = false;
+  std::string color = "auto";
+};
+
+// Adds PROG, ARGS and the shared options to a subcommand.
+void add_run_options(CLI::App& cmd, RunOptions& o);
+
+ProcessOptions to_process_options(const RunOptions& o);
+
+}  // namespace gostep

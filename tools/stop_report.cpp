@@ -1,0 +1,107 @@
+#include "stop_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+#include <vector>
+
+#include "emulator/linux/syscall_table.h"
+#include "symbols.h"
+
+namespace gostep {
+namespace {
+
+std::string where(Process& p, int tid, GuestAddr pc) {
+  std::uint8_t bytes[16] = {};
+  const bool ok = p.memory().peek(pc, bytes, sizeof bytes);
+  return fmt::format("  thread {}, at {:#x} {}: {}", tid, pc, describe_code_address(p.image(), pc),
+                     ok ? disassemble_one(bytes, sizeof bytes, pc) : "(no code there)");
+}
+
+std::string with_commas(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string signal_name(int sig) {
+  static const char* const names[] = {
+      nullptr,   "SIGHUP",  "SIGINT",    "SIGQUIT", "SIGILL",   "SIGTRAP", "SIGABRT", "SIGBUS",
+      "SIGFPE",  "SIGKILL", "SIGUSR1",   "SIGSEGV", "SIGUSR2",  "SIGPIPE", "SIGALRM", "SIGTERM",
+      "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",  "SIGTTIN", "SIGTTOU", "SIGURG",
+      "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS"};
+  if (sig > 0 && sig < 32) return names[sig];
+  return fmt::format("SIGRT{}", sig);
+}
+
+int exit_status_for(const StopReason& r) {
+  switch (r.kind) {
+    case StopKind::exited: return r.exit_status;
+    case StopKind::killed: return 128 + r.signal;
+    default: return 124;
+  }
+}
+
+std::string stop_report(Process& p, const StopReason& r) {
+  switch (r.kind) {
+    case StopKind::exited:
+    case StopKind::breakpoint:
+    case StopKind::insn_reached:
+      return "";
+    case StopKind::insn_limit:
+      return fmt::format("gostep: stopped the guest after {} instructions (--max-insns); if it needs more, "
+                         "raise --max-insns\n{}\n",
+                         with_commas(p.insn_count()), where(p, r.tid, r.pc));
+    case StopKind::deadlock: {
+      std::string s = "gostep: every guest thread is blocked and nothing can wake one (deadlock); stopped\n";
+      for (const auto& t : p.threads()) {
+        if (t->state == ThreadState::exited) continue;
+        const RegFile rf = p.regs_of(*t);
+        // A blocked thread's RIP is after its SYSCALL.
+        s += where(p, t->tid, rf[Reg::rip] - 2);
+        s += t->wait == WaitKind::futex ? fmt::format(" (futex wait on {:#x})\n", t->futex_addr)
+             : t->wait == WaitKind::epoll ? " (epoll_pwait with no timeout)\n"
+                                          : "\n";
+      }
+      return s;
+    }
+    case StopKind::unsupported_syscall:
+      return fmt::format("gostep: the guest made system call {} ({}), which gostep's Linux layer does not "
+                         "provide; stopped (docs/syscalls.md lists what it provides)\n{}\n",
+                         r.syscall_nr, syscall_name(r.syscall_nr), where(p, r.tid, r.pc));
+    case StopKind::killed:
+      return fmt::format("gostep: the guest died of signal {} ({}){}, for which it installed no handler\n{}\n",
+                         r.signal, signal_name(r.signal), r.detail.empty() ? "" : ": " + r.detail,
+                         where(p, r.tid, r.pc));
+    case StopKind::guest_error:
+      return fmt::format("gostep: {}\n{}\n", r.detail, where(p, r.tid, r.pc));
+  }
+  return "";
+}
+
+std::string stats_report(const ProcessStats& s, double wall_seconds) {
+  std::string out = "gostep: --stats\n";
+  out += fmt::format("  instructions     {}\n", with_commas(s.insns));
+  for (const auto& [tid, n] : s.insns_by_tid) out += fmt::format("    thread {:<7}  {}\n", tid, with_commas(n));
+  out += fmt::format("  threads created  {}\n", s.threads_created);
+  out += fmt::format("  virtual time     {}.{:06} ms\n", s.virtual_ns / 1'000'000, s.virtual_ns % 1'000'000);
+  std::vector<std::pair<std::string, std::uint64_t>> calls(s.syscalls.begin(), s.syscalls.end());
+  std::stable_sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::uint64_t total = 0;
+  for (const auto& c : calls) total += c.second;
+  out += fmt::format("  system calls     {}\n", with_commas(total));
+  for (const auto& [name, n] : calls) out += fmt::format("    {:<18} {}\n", name, n);
+  out += fmt::format("  wall time        {:.3f} s\n", wall_seconds);
+  out += fmt::format("  speed            {:.2f} M instructions/s\n",
+                     wall_seconds > 0 ? static_cast<double>(s.insns) / wall_seconds / 1e6 : 0.0);
+  return out;
+}
+
+}  // namespace gostep
