@@ -162,14 +162,13 @@ void Process::stop_before_insn(std::optional<std::uint64_t> n) {
 }
 
 void Process::add_breakpoint(GuestAddr pc) {
+  // Checked by the per-instruction hook (on_insn) against this set, so a new
+  // breakpoint needs no flush of Unicorn's translated code.
   breakpoints_.insert(pc);
-  // Unicorn caches translated blocks; hooks are compiled in, so drop them.
-  uc_.flush_translations();
 }
 
 void Process::remove_breakpoint(GuestAddr pc) {
   breakpoints_.erase(pc);
-  uc_.flush_translations();
 }
 
 void Process::update_next_stop() {

@@ -31,6 +31,8 @@ struct ProcessOptions {
   std::uint64_t max_insns = 0;    // 0: no limit
   bool per_instruction_hook = true;  // off only for the benchmark baseline
   int stdin_fd = 0;               // host fd read for the guest's fd 0; -1 reads as empty
+  int stdout_fd = 1;              // host fd the guest's fd 1 writes to
+  int stderr_fd = 2;              // host fd the guest's fd 2 writes to
 };
 
 enum class StopKind {

@@ -26,7 +26,7 @@ GOSTEP_SYSCALL(nanosleep); GOSTEP_SYSCALL(clock_gettime); GOSTEP_SYSCALL(clock_n
 // io.cpp
 GOSTEP_SYSCALL(read); GOSTEP_SYSCALL(write); GOSTEP_SYSCALL(openat); GOSTEP_SYSCALL(open);
 GOSTEP_SYSCALL(close); GOSTEP_SYSCALL(fcntl); GOSTEP_SYSCALL(readlinkat); GOSTEP_SYSCALL(pipe2);
-GOSTEP_SYSCALL(eventfd2);
+GOSTEP_SYSCALL(eventfd2); GOSTEP_SYSCALL(copy_file_range);
 // epoll.cpp
 GOSTEP_SYSCALL(epoll_create1); GOSTEP_SYSCALL(epoll_ctl); GOSTEP_SYSCALL(epoll_pwait);
 // utsname.cpp

@@ -95,9 +95,10 @@ GOSTEP_SYSCALL(write) {
   switch (f->kind) {
     case OpenFile::Kind::host_stdio: {
       if (f->host_fd == 0) return SysResult::ret(-EBADF);
+      const int host = f->host_fd == 1 ? p.options().stdout_fd : p.options().stderr_fd;
       std::uint64_t done = 0;
       while (done < count) {
-        const ssize_t r = ::write(f->host_fd, buf.data() + done, count - done);
+        const ssize_t r = ::write(host, buf.data() + done, count - done);
         if (r < 0) {
           if (errno == EINTR) continue;
           return SysResult::ret(done ? static_cast<std::int64_t>(done) : -errno);
@@ -209,6 +210,17 @@ GOSTEP_SYSCALL(eventfd2) {
   f->status_flags = O_RDWR | (static_cast<std::uint32_t>(a.a[1]) & O_NONBLOCK);
   f->cloexec = a.a[1] & O_CLOEXEC;
   return SysResult::ret(p.fds().add(f));
+}
+
+// io.Copy between two *os.File tries copy_file_range first (Go 1.19,
+// internal/poll/copy_file_range_linux.go). Linux refuses it with EINVAL when
+// either file is not a regular file, as no guest file is here (stdio goes
+// through gostep), and Go then copies with read and write.
+GOSTEP_SYSCALL(copy_file_range) {
+  (void)t;
+  if (!p.fds().get(static_cast<int>(a.a[0])) || !p.fds().get(static_cast<int>(a.a[2])))
+    return SysResult::ret(-EBADF);
+  return SysResult::ret(-EINVAL);
 }
 
 }  // namespace gostep::linux_abi
