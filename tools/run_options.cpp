@@ -8,6 +8,7 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("ARGS", o.args, "Arguments for the program; put them after --");
   cmd.add_option("--env", o.env, "Add K=V to the guest's environment (repeatable; it starts empty)")
       ->type_name("K=V")
+      ->allow_extra_args(false)  // one K=V per --env: otherwise it swallows PROG and the "--"
       ->check([](const std::string& s) -> std::string {
         const auto eq = s.find('=');
         return eq == std::string::npos || eq == 0 ? "expected K=V, got '" + s + "'" : "";

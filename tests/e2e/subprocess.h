@@ -1,0 +1,135 @@
+// Runs a program as a child process (posix_spawn, pipes for stdin, stdout and
+// stderr) with a timeout, and returns what it wrote and how it ended.
+#pragma once
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace gostep::test {
+
+struct RunResult {
+  int status = -1;  // the exit status, or 128 + N if signal N ended it (as a shell reports it)
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+struct RunSpec {
+  std::vector<std::string> argv;            // argv[0] is also the program's path
+  std::optional<std::vector<std::string>> env;  // nullopt: this process's environment
+  std::string stdin_data;
+  int timeout_seconds = 120;
+};
+
+inline RunResult run_program(const RunSpec& spec) {
+  ::signal(SIGPIPE, SIG_IGN);  // a child that does not read its stdin must not kill us
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
+    throw std::runtime_error("pipe2 failed");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+
+  std::vector<char*> argv;
+  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  if (spec.env) {
+    for (const auto& e : *spec.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+  }
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, spec.argv.at(0).c_str(), &fa, nullptr, argv.data(),
+                               spec.env ? envp.data() : environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (rc != 0) {
+    ::close(in[1]);
+    ::close(out[0]);
+    ::close(err[0]);
+    throw std::runtime_error("posix_spawn " + spec.argv[0] + ": " + std::strerror(rc));
+  }
+
+  RunResult r;
+  ::fcntl(in[1], F_SETFL, O_NONBLOCK);
+  std::size_t written = 0;
+  int in_fd = in[1];
+  if (spec.stdin_data.empty()) {
+    ::close(in_fd);
+    in_fd = -1;
+  }
+  int out_fd = out[0], err_fd = err[0];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(spec.timeout_seconds);
+  while (out_fd >= 0 || err_fd >= 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      r.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}};
+    if (::poll(fds, 3, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+    char buf[65536];
+    for (int k = 0; k < 2; ++k) {
+      int& fd = k == 0 ? out_fd : err_fd;
+      if (fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n > 0) {
+        (k == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        ::close(fd);
+        fd = -1;
+      }
+    }
+    if (in_fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      const ssize_t n = ::write(in_fd, spec.stdin_data.data() + written, spec.stdin_data.size() - written);
+      if (n > 0) written += static_cast<std::size_t>(n);
+      if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == spec.stdin_data.size()) {
+        ::close(in_fd);
+        in_fd = -1;
+      }
+    }
+  }
+  for (int fd : {in_fd, out_fd, err_fd})
+    if (fd >= 0) ::close(fd);
+  int ws = 0;
+  while (::waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+  }
+  r.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : -1;
+  return r;
+}
+
+// Runs `gostep run PROG [options...] [-- args...]` with this process's environment.
+inline RunResult run_gostep(const std::vector<std::string>& args, const std::string& stdin_data = "") {
+  RunSpec s;
+  s.argv = {GOSTEP_BINARY};
+  s.argv.insert(s.argv.end(), args.begin(), args.end());
+  s.stdin_data = stdin_data;
+  return run_program(s);
+}
+
+inline int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+}  // namespace gostep::test

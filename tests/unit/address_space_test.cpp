@@ -1,0 +1,172 @@
+// AddressSpace with a real Unicorn engine: the mapping table, lazy
+// materialisation, and what the Linux layer reads and writes through it.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "emulator/address_space.h"
+#include "emulator/unicorn_engine.h"
+
+namespace gostep {
+namespace {
+
+constexpr GuestAddr kBase = 0x10000000;
+constexpr std::uint64_t kRW = kProtRead | kProtWrite;
+
+class AddressSpaceTest : public ::testing::Test {
+ protected:
+  UnicornEngine uc;
+  AddressSpace mem{uc};
+
+  std::uint8_t byte_at(GuestAddr a) {
+    std::uint8_t b = 0xee;
+    EXPECT_TRUE(mem.peek(a, &b, 1)) << std::hex << a;
+    return b;
+  }
+  // Four pages, page i filled with 0x10 + i.
+  void map_marked() {
+    std::vector<std::uint8_t> bytes(4 * kPageSize);
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(0x10 + i / kPageSize);
+    mem.map_fixed(kBase, 4 * kPageSize, kRW, "test", &bytes);
+  }
+};
+
+TEST_F(AddressSpaceTest, MapFixedOverPartKeepsTheRestAndZeroesThePart) {
+  map_marked();
+  mem.map_fixed(kBase + kPageSize, 2 * kPageSize, kProtRead, "");
+  const auto maps = mem.mappings();
+  ASSERT_EQ(maps.size(), 3u);
+  EXPECT_EQ(maps[0].start, kBase);
+  EXPECT_EQ(maps[0].end, kBase + kPageSize);
+  EXPECT_EQ(maps[0].name, "test");
+  EXPECT_EQ(maps[1].start, kBase + kPageSize);
+  EXPECT_EQ(maps[1].end, kBase + 3 * kPageSize);
+  EXPECT_EQ(maps[1].prot, kProtRead);
+  EXPECT_EQ(maps[2].start, kBase + 3 * kPageSize);
+  EXPECT_EQ(maps[2].name, "test");
+  EXPECT_EQ(byte_at(kBase), 0x10);
+  EXPECT_EQ(byte_at(kBase + kPageSize - 1), 0x10);
+  EXPECT_EQ(byte_at(kBase + kPageSize), 0);
+  EXPECT_EQ(byte_at(kBase + 3 * kPageSize - 1), 0);
+  EXPECT_EQ(byte_at(kBase + 3 * kPageSize), 0x13);
+  // Reading through the Linux layer's path agrees.
+  std::uint8_t b[2];
+  ASSERT_TRUE(mem.read(kBase + 3 * kPageSize - 1, b, 2));
+  EXPECT_EQ(b[0], 0);
+  EXPECT_EQ(b[1], 0x13);
+}
+
+TEST_F(AddressSpaceTest, UnmapMiddleLeavesAHole) {
+  map_marked();
+  mem.unmap(kBase + kPageSize, kPageSize);
+  EXPECT_EQ(mem.find(kBase + kPageSize), nullptr);
+  EXPECT_EQ(mem.find(kBase + 2 * kPageSize - 1), nullptr);
+  ASSERT_NE(mem.find(kBase), nullptr);
+  EXPECT_EQ(mem.find(kBase)->end, kBase + kPageSize);
+  ASSERT_NE(mem.find(kBase + 2 * kPageSize), nullptr);
+  EXPECT_EQ(mem.find(kBase + 2 * kPageSize)->start, kBase + 2 * kPageSize);
+  EXPECT_TRUE(mem.is_free(kBase + kPageSize, kPageSize));
+  EXPECT_FALSE(mem.is_free(kBase + kPageSize, 2 * kPageSize));
+  std::uint8_t b = 0;
+  EXPECT_FALSE(mem.peek(kBase + kPageSize, &b, 1));
+  EXPECT_FALSE(mem.read(kBase + kPageSize - 1, &b, 2));  // straddles into the hole
+  EXPECT_EQ(byte_at(kBase + 2 * kPageSize), 0x12);
+  EXPECT_EQ(byte_at(kBase), 0x10);
+  // Mapping the hole again gives zeros.
+  mem.map_fixed(kBase + kPageSize, kPageSize, kRW, "");
+  EXPECT_EQ(byte_at(kBase + kPageSize), 0);
+  EXPECT_TRUE(mem.fault_in(kBase + kPageSize, MemAccess::write));
+  std::uint8_t zero[16];
+  ASSERT_TRUE(mem.read(kBase + kPageSize + 100, zero, sizeof zero));
+  for (auto z : zero) EXPECT_EQ(z, 0);
+}
+
+TEST_F(AddressSpaceTest, ProtectSplitsAndIsEnforcedForTheKernelPath) {
+  map_marked();
+  mem.protect(kBase + 2 * kPageSize, kPageSize, kProtRead);
+  ASSERT_EQ(mem.mappings().size(), 3u);
+  EXPECT_EQ(mem.find(kBase + 2 * kPageSize)->prot, kProtRead);
+  EXPECT_EQ(mem.find(kBase + 3 * kPageSize)->prot, kRW);
+  const std::uint8_t x = 0x99;
+  EXPECT_FALSE(mem.write(kBase + 2 * kPageSize, &x, 1));
+  EXPECT_TRUE(mem.write(kBase + 3 * kPageSize, &x, 1));
+  EXPECT_EQ(byte_at(kBase + 2 * kPageSize), 0x12);  // bytes kept
+  EXPECT_EQ(byte_at(kBase + 3 * kPageSize), 0x99);
+  mem.protect(kBase, kPageSize, 0);
+  std::uint8_t b;
+  EXPECT_FALSE(mem.read(kBase, &b, 1));
+  EXPECT_FALSE(mem.fault_in(kBase, MemAccess::read));
+  EXPECT_FALSE(mem.fault_in(kBase + 2 * kPageSize, MemAccess::fetch));
+}
+
+TEST_F(AddressSpaceTest, FindFreeIsTopDownBelowTheMmapBaseAndHonoursAFreeHint) {
+  const std::uint64_t len = 3 * kPageSize;
+  const auto first = mem.find_free(0, len);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, kMmapBase - len);
+  mem.map_fixed(*first, len, kRW, "");
+  const auto second = mem.find_free(0, kPageSize);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, kMmapBase - len - kPageSize);
+  // A free hint is taken as is (Go's heap arena hint).
+  const auto hinted = mem.find_free(0xc000000000, 64 * kPageSize);
+  ASSERT_TRUE(hinted);
+  EXPECT_EQ(*hinted, 0xc000000000u);
+  // A taken hint falls back to top-down.
+  mem.map_fixed(0xc000000000, kPageSize, kRW, "");
+  const auto busy = mem.find_free(0xc000000000, kPageSize);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(*busy, kMmapBase - len - kPageSize);
+  // A hole between mappings that is big enough is used, top-down first.
+  mem.unmap(kMmapBase - 2 * kPageSize, kPageSize);
+  const auto hole = mem.find_free(0, kPageSize);
+  ASSERT_TRUE(hole);
+  EXPECT_EQ(*hole, kMmapBase - 2 * kPageSize);
+  const auto too_big = mem.find_free(0, 2 * kPageSize);
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(*too_big, kMmapBase - len - 2 * kPageSize);
+}
+
+TEST_F(AddressSpaceTest, PagesBecomeUnicornMemoryOnlyWhenTouched) {
+  mem.map_fixed(kBase, 1024 * kPageSize, kRW, "big");  // 4 MiB, untouched
+  EXPECT_EQ(mem.materialized_bytes(), 0u);
+  std::uint8_t b = 0xff;
+  ASSERT_TRUE(mem.peek(kBase + 5 * kPageSize, &b, 1));  // peeking changes nothing
+  EXPECT_EQ(b, 0);
+  EXPECT_EQ(mem.materialized_bytes(), 0u);
+  ASSERT_TRUE(mem.fault_in(kBase + 5 * kPageSize, MemAccess::write));
+  const std::uint64_t after = mem.materialized_bytes();
+  EXPECT_GT(after, 0u);
+  EXPECT_LT(after, 1024 * kPageSize);
+  EXPECT_FALSE(mem.fault_in(kBase - kPageSize, MemAccess::read));  // nothing mapped there
+  const std::uint32_t v = 0xdeadbeef;
+  ASSERT_TRUE(mem.write(kBase + 5 * kPageSize + 8, &v, 4));
+  std::uint32_t got = 0;
+  ASSERT_TRUE(mem.peek(kBase + 5 * kPageSize + 8, &got, 4));
+  EXPECT_EQ(got, v);
+  mem.discard(kBase, 1024 * kPageSize);
+  EXPECT_EQ(mem.materialized_bytes(), 0u);
+  ASSERT_TRUE(mem.peek(kBase + 5 * kPageSize + 8, &got, 4));
+  EXPECT_EQ(got, 0u);
+  ASSERT_NE(mem.find(kBase), nullptr);  // discarded, still mapped
+}
+
+TEST_F(AddressSpaceTest, KernelWritesAreReported) {
+  mem.map_fixed(kBase, kPageSize, kRW, "");
+  std::vector<std::pair<GuestAddr, std::uint64_t>> seen;
+  mem.before_kernel_write = [&](GuestAddr a, std::uint64_t n) { seen.emplace_back(a, n); };
+  const std::uint64_t v = 7;
+  ASSERT_TRUE(mem.write(kBase + 16, &v, 8));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].first, kBase + 16);
+  EXPECT_EQ(seen[0].second, 8u);
+  std::string s;
+  const char text[] = "hi";
+  ASSERT_TRUE(mem.write(kBase + 100, text, sizeof text));
+  ASSERT_TRUE(mem.read_string(kBase + 100, s));
+  EXPECT_EQ(s, "hi");
+}
+
+}  // namespace
+}  // namespace gostep
