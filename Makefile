@@ -38,6 +38,9 @@ test-asan: build-asan
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+goldens: build
+	cmake --build $(BUILD) --target goldens
+
 bench: build
 	cmake --build $(BUILD) --target bench_run -j $(JOBS)
 	./$(BUILD)/bench/bench_run $(BUILD)/asm_fixtures/go

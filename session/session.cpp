@@ -1,0 +1,181 @@
+#include "session.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace gostep {
+
+Session::Session(const std::string& path, ProcessOptions options) : image_(load_elf(path)) {
+  std::string why;
+  dwarf_ = model::DwarfInfo::open(path, &why);
+  if (auto p = model::Pclntab::parse(image_.bytes)) pclntab_ = std::move(p.value());
+  symbols_ = std::make_unique<model::Symbolizer>(&image_, dwarf_.get(), pclntab_ ? &*pclntab_ : nullptr);
+  model::BootstrapOffsets off;
+  if (dwarf_) {
+    const std::string& v = dwarf_->go_version();
+    if (v.rfind("go1.19", 0) != 0)
+      version_warning_ = fmt::format("{} was built by {}; gostep's runtime model is made and tested for go1.19, "
+                                     "so some views may be wrong",
+                                     path, v.empty() ? "an unknown compiler" : v);
+    auto m = model::RuntimeModel::create(*dwarf_, *symbols_);
+    if (m) model_ = std::move(m.value());
+    else model_error_ = m.error();
+    if (auto f = dwarf_->field("runtime.g", "stack.hi")) off.g_stack_hi = static_cast<std::int64_t>(f->offset);
+    if (auto f = dwarf_->field("runtime.m", "g0")) off.m_g0 = static_cast<std::int64_t>(f->offset);
+    if (auto f = dwarf_->field("runtime.g", "m")) off.g_m = static_cast<std::int64_t>(f->offset);
+  } else {
+    model_error_ = fmt::format("{} has no DWARF ({}), so gostep cannot decode g, m and p; rebuild it without "
+                               "-ldflags=-w to see them",
+                               path, why.empty() ? "stripped" : why);
+  }
+  milestones_ = model::find_milestones(image_, off);
+  if (options.argv.empty()) options.argv = {path};
+  options_ = options;
+  process_ = std::make_unique<Process>(image_, std::move(options));
+}
+
+void Session::restart() {
+  process_.reset();
+  process_ = std::make_unique<Process>(image_, options_);
+}
+
+Session::~Session() = default;
+
+model::Result<Location> Session::resolve(const std::string& loc) const {
+  Location out;
+  out.text = loc;
+  if (loc.rfind("insn:", 0) == 0) {
+    const std::string n = loc.substr(5);
+    std::uint64_t v = 0;
+    const auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), v);
+    if (ec != std::errc() || p != n.data() + n.size() || v == 0)
+      return model::Error{fmt::format("'{}': insn:N needs a positive instruction number", loc)};
+    out.kind = Location::Kind::insn;
+    out.insn = v;
+    return out;
+  }
+  if (loc.rfind("milestone:", 0) == 0) {
+    const std::string name = loc.substr(10);
+    for (const auto& m : milestones_) {
+      if (m.name != name) continue;
+      if (!m.pc) return model::Error{fmt::format("milestone {} is not found in this binary: {}", name, m.why_missing)};
+      out.addr = *m.pc;
+      return out;
+    }
+    std::string names;
+    for (const auto& n : model::milestone_names()) names += (names.empty() ? "" : ", ") + n;
+    return model::Error{fmt::format("unknown milestone '{}'; the milestones are: {}", name, names)};
+  }
+  auto r = symbols_->resolve(loc);
+  if (!r) return model::Error{r.error()};
+  out.addr = *r;
+  return out;
+}
+
+model::MemoryReader Session::reader() {
+  return [this](std::uint64_t addr, void* out, std::uint64_t len) { return process_->memory().peek(addr, out, len); };
+}
+
+model::RuntimeState Session::capture() { return capture_thread(process_->current()); }
+
+StopReason Session::run_to(const std::vector<Location>& targets, std::vector<std::size_t>& hit) {
+  hit.clear();
+  Process& p = *process_;
+  // Already there? (A stop is before the instruction; a target at the current
+  // place counts only if nothing ran yet, so that run_to twice moves on.)
+  std::optional<std::uint64_t> next_insn_stop;
+  for (const auto& t : targets) {
+    if (t.kind == Location::Kind::address) p.add_breakpoint(t.addr);
+    else if (t.insn > p.insn_count()) next_insn_stop = next_insn_stop ? std::min(*next_insn_stop, t.insn) : t.insn;
+  }
+  p.stop_before_insn(next_insn_stop);
+  const StopReason r = p.run();
+  for (const auto& t : targets)
+    if (t.kind == Location::Kind::address) p.remove_breakpoint(t.addr);
+  p.stop_before_insn(std::nullopt);
+  if (r.kind == StopKind::breakpoint || r.kind == StopKind::insn_reached) {
+    const GuestAddr pc = p.engine().reg(Reg::rip);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const auto& t = targets[i];
+      if ((t.kind == Location::Kind::address && t.addr == pc) ||
+          (t.kind == Location::Kind::insn && t.insn == p.insn_count() + 1))
+        hit.push_back(i);
+    }
+  }
+  return r;
+}
+
+RunResult Session::step_instruction(int tid, bool effects) {
+  Process& p = *process_;
+  Thread* t = p.thread_by_tid(tid);
+  RunResult out;
+  if (!t || t->state == ThreadState::exited) {
+    out.stop.kind = StopKind::guest_error;
+    out.stop.detail = fmt::format("thread {} has exited", tid);
+    return out;
+  }
+  InstructionEffects fx;
+  model::RuntimeState before_state;
+  if (effects) {
+    fx.tid = tid;
+    fx.before = p.regs_of(*t);
+    if (model_) before_state = capture_thread(*t);
+    p.take_write_log();
+    p.set_write_log(true);
+  }
+  p.take_syscall_log();
+  const std::uint64_t start = p.thread_insns(*t);
+  std::vector<SyscallRecord> calls;
+  for (;;) {
+    const GuestAddr pc_now = p.regs_of(p.current())[Reg::rip];
+    if (p.current().tid == tid) {
+      fx.pc = pc_now;
+      fx.insn = p.insn_count() + 1;
+    }
+    p.skip_breakpoint_once(pc_now);
+    p.stop_before_insn(p.insn_count() + 2);
+    out.stop = p.run();
+    p.stop_before_insn(std::nullopt);
+    for (auto& c : p.take_syscall_log()) calls.push_back(c);
+    if (out.stop.kind != StopKind::insn_reached) break;       // something else stopped us
+    if (p.thread_insns(*t) > start) break;                     // the thread ran its instruction
+    if (!effects) continue;
+    p.take_write_log();  // another thread's instruction: not this step's effect
+  }
+  if (effects) {
+    p.set_write_log(false);
+    fx.after = p.regs_of(*t);
+    for (auto& w : p.take_write_log()) {
+      InstructionEffects::Write e;
+      e.addr = w.addr;
+      e.before = std::move(w.before);
+      e.after.resize(e.before.size());
+      p.memory().peek(w.addr, e.after.data(), e.after.size());
+      e.by_kernel = w.by_kernel;
+      fx.writes.push_back(std::move(e));
+    }
+    for (const auto& c : calls)
+      if (c.tid == tid) fx.syscalls.push_back(c);
+    if (model_) fx.fields = model::RuntimeModel::diff(before_state, capture_thread(*t));
+    out.effects = std::move(fx);
+  }
+  return out;
+}
+
+RunResult Session::resume(std::optional<std::uint64_t> until_insn) {
+  Process& p = *process_;
+  p.skip_breakpoint_once(p.regs_of(p.current())[Reg::rip]);
+  p.stop_before_insn(until_insn);
+  RunResult out;
+  out.stop = p.run();
+  p.stop_before_insn(std::nullopt);
+  return out;
+}
+
+model::RuntimeState Session::capture_thread(Thread& t) {
+  return model_->capture(reader(), process_->regs_of(t));
+}
+
+}  // namespace gostep
