@@ -173,8 +173,8 @@ bool AddressSpace::read(GuestAddr addr, void* out, std::uint64_t len) {
 bool AddressSpace::write(GuestAddr addr, const void* in, std::uint64_t len) {
   if (!ensure(addr, len, MemAccess::write)) return false;
   if (len) {
+    if (before_kernel_write) before_kernel_write(addr, len);
     uc_.write(addr, in, len);
-    if (on_kernel_write) on_kernel_write(addr, len);
   }
   return true;
 }

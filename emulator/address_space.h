@@ -61,8 +61,9 @@ class AddressSpace {
   // Reads without changing any state (for views and dumps); false if unmapped.
   bool peek(GuestAddr addr, void* out, std::uint64_t len);
 
-  // Told of every write the Linux layer makes (watchpoints, effect display).
-  std::function<void(GuestAddr, std::uint64_t)> on_kernel_write;
+  // Told of every write the Linux layer makes, before it lands (watchpoints,
+  // effect display: Unicorn's write hook does not see uc_mem_write).
+  std::function<void(GuestAddr, std::uint64_t)> before_kernel_write;
 
   std::uint64_t materialized_bytes() const;
 

@@ -66,7 +66,9 @@ void Process::setup_hooks() {
     engine_stop_ = EngineStop::interrupt;
     uc_.stop();
   };
-  uc_.install_hooks(opts_.per_instruction_hook);
+  uc_.hooks.on_write = [this](GuestAddr addr, int size) { on_write(addr, static_cast<std::uint64_t>(size), false); };
+  mem_.before_kernel_write = [this](GuestAddr addr, std::uint64_t len) { on_write(addr, len, true); };
+  uc_.install_hooks(opts_.per_instruction_hook, opts_.track_writes);
 
   // RDTSC/RDTSCP read the virtual clock: note the site, fix EDX:EAX after it.
   for (const TscSite& site : find_tsc_sites(image_)) {
@@ -178,8 +180,57 @@ void Process::update_next_stop() {
   next_stop_ = n;
 }
 
+void Process::set_watch_ranges(std::vector<std::pair<GuestAddr, std::uint64_t>> ranges) {
+  watch_ranges_ = std::move(ranges);
+}
+
+void Process::set_write_log(bool on) { log_writes_ = on; }
+
+std::vector<MemWrite> Process::take_write_log() {
+  std::vector<MemWrite> out;
+  out.swap(write_log_);
+  return out;
+}
+
+std::vector<SyscallRecord> Process::take_syscall_log() {
+  std::vector<SyscallRecord> out;
+  out.swap(syscall_log_);
+  return out;
+}
+
+std::uint64_t Process::thread_insns(const Thread& t) const {
+  std::uint64_t n = t.insns;
+  if (&t == threads_[current_].get()) n += insn_count_ - slice_start_count_;
+  return n;
+}
+
+// Before a store lands (Unicorn's write hook, or the Linux layer's copy_to_user).
+void Process::on_write(GuestAddr addr, std::uint64_t size, bool by_kernel) {
+  const GuestAddr pc = by_kernel ? uc_.reg(Reg::rip) - 2 : cur_pc_;
+  if (log_writes_) {
+    MemWrite w;
+    w.addr = addr;
+    w.size = static_cast<std::uint32_t>(size);
+    w.before.resize(std::min<std::uint64_t>(size, 4096));
+    mem_.peek(addr, w.before.data(), w.before.size());
+    w.pc = pc;
+    w.by_kernel = by_kernel;
+    write_log_.push_back(std::move(w));
+  }
+  for (const auto& [start, len] : watch_ranges_)
+    if (addr < start + len && start < addr + size) {
+      watch_hit_ = true;
+      watch_writer_ = pc;
+    }
+}
+
 // Runs before every instruction. Must not throw and must stay cheap.
 void Process::on_insn(GuestAddr pc) {
+  if (watch_hit_) {
+    engine_stop_ = EngineStop::watch;
+    uc_.stop();
+    return;
+  }
   if (insn_count_ >= next_stop_) {
     engine_stop_ = insn_count_ >= slice_end_ && !(opts_.max_insns && insn_count_ >= opts_.max_insns) &&
                            !(stop_before_ && insn_count_ + 1 >= *stop_before_)
@@ -377,7 +428,21 @@ StopReason Process::run() {
       case EngineStop::syscall:
         if (auto stop = handle_syscall()) return *stop;
         if (ended_) return {StopKind::exited, exit_status_, 0, current().tid};
+        if (watch_hit_) {
+          watch_hit_ = false;
+          StopReason r{StopKind::watch};
+          r.tid = current().tid;
+          r.pc = watch_writer_;
+          return r;
+        }
         break;
+      case EngineStop::watch: {
+        watch_hit_ = false;
+        StopReason r{StopKind::watch};
+        r.tid = current().tid;
+        r.pc = watch_writer_;
+        return r;
+      }
       case EngineStop::quantum:
         if (!pick_next()) {
           StopReason r{StopKind::deadlock};
@@ -431,6 +496,12 @@ std::optional<StopReason> Process::handle_syscall() {
   const SyscallInfo* info = find_syscall(args.nr);
   SysResult res = info ? info->handler(*this, t, args) : SysResult::unsupported();
   syscall_counts_[info ? info->name : syscall_name(args.nr)]++;
+  if (syscall_log_.size() < 100000) {
+    SyscallRecord rec{t.tid, next_pc - 2, args.nr, {}, res.value, res.kind == SysResult::Kind::blocked};
+    std::copy(std::begin(args.a), std::end(args.a), rec.args);
+    syscall_log_.push_back(rec);
+  }
+  const bool caught = catch_all_syscalls_ || caught_syscalls_.count(args.nr) != 0;
   switch (res.kind) {
     case SysResult::Kind::value:
       uc_.set_reg(Reg::rax, static_cast<std::uint64_t>(res.value));
@@ -447,6 +518,13 @@ std::optional<StopReason> Process::handle_syscall() {
       r.syscall_nr = args.nr;
       return r;
     }
+  }
+  if (caught && !ended_) {
+    StopReason r{StopKind::syscall_caught};
+    r.tid = t.tid;
+    r.pc = next_pc - 2;
+    r.syscall_nr = args.nr;
+    return r;
   }
   return std::nullopt;
 }

@@ -30,6 +30,7 @@ struct ProcessOptions {
   int ncpu = 2;                   // CPUs in the affinity mask
   std::uint64_t max_insns = 0;    // 0: no limit
   bool per_instruction_hook = true;  // off only for the benchmark baseline
+  bool track_writes = false;      // memory-write hook: effects display and watchpoints (debug)
   int stdin_fd = 0;               // host fd read for the guest's fd 0; -1 reads as empty
   int stdout_fd = 1;              // host fd the guest's fd 1 writes to
   int stderr_fd = 2;              // host fd the guest's fd 2 writes to
@@ -42,6 +43,8 @@ enum class StopKind {
   deadlock,             // every thread is blocked and nothing can wake one
   unsupported_syscall,  // a call the Linux layer does not provide
   breakpoint,           // about to execute a breakpoint address
+  watch,                // a watched range was written (the stop is after the writing instruction)
+  syscall_caught,       // a system call named by catch_syscalls returned (the stop is after it)
   insn_reached,         // stop_before_insn reached
   guest_error,          // something gostep cannot continue from (bad clone flags...)
 };
@@ -72,6 +75,25 @@ struct SysResult {
   static SysResult unsupported() { return {Kind::unsupported, 0}; }
 };
 
+// One store into guest memory, by an instruction or by the Linux layer.
+struct MemWrite {
+  GuestAddr addr = 0;
+  std::uint32_t size = 0;
+  std::vector<std::uint8_t> before;  // the bytes it overwrote
+  GuestAddr pc = 0;                  // the instruction (or SYSCALL) that wrote
+  bool by_kernel = false;
+};
+
+// The last system call a thread made, for traces and the effect display.
+struct SyscallRecord {
+  int tid = 0;
+  GuestAddr pc = 0;  // the SYSCALL instruction
+  std::uint64_t nr = 0;
+  std::uint64_t args[6] = {};
+  std::int64_t result = 0;
+  bool blocked = false;  // the result comes later, when the thread is woken
+};
+
 struct SigAction {
   GuestAddr handler = 0;  // 0 SIG_DFL, 1 SIG_IGN
   std::uint64_t flags = 0;
@@ -99,8 +121,25 @@ class Process {
 
   // Stop conditions.
   void stop_before_insn(std::optional<std::uint64_t> n);  // 1-based, across all threads
+  // The next run() does not stop at a breakpoint at `pc` (stepping off one).
+  void skip_breakpoint_once(GuestAddr pc) { resume_over_bp_ = pc; }
+  bool has_breakpoint(GuestAddr pc) const { return breakpoints_.count(pc) != 0; }
   void add_breakpoint(GuestAddr pc);
   void remove_breakpoint(GuestAddr pc);
+  // Stop after any write into these ranges (needs track_writes).
+  void set_watch_ranges(std::vector<std::pair<GuestAddr, std::uint64_t>> ranges);
+  // Stop after these system calls (`catch syscall`); `all` catches every call.
+  void catch_syscalls(std::unordered_set<std::uint64_t> numbers, bool all) {
+    caught_syscalls_ = std::move(numbers);
+    catch_all_syscalls_ = all;
+  }
+  // Record every write while on (needs track_writes for the guest's own stores).
+  void set_write_log(bool on);
+  std::vector<MemWrite> take_write_log();
+  // System calls made since the last take (recorded always; cheap).
+  std::vector<SyscallRecord> take_syscall_log();
+  // Instructions thread `t` has executed so far.
+  std::uint64_t thread_insns(const Thread& t) const;
 
   // State.
   UnicornEngine& engine() { return uc_; }
@@ -161,6 +200,7 @@ class Process {
   StopReason fatal_signal(const PendingSignal& s);
   void update_next_stop();
   void on_insn(GuestAddr pc);
+  void on_write(GuestAddr addr, std::uint64_t size, bool by_kernel);
 
   const ElfImage& image_;
   ProcessOptions opts_;
@@ -188,7 +228,7 @@ class Process {
   std::uint64_t slice_start_count_ = 0;
 
   // Why the engine stopped.
-  enum class EngineStop { none, syscall, quantum, threshold, breakpoint, fault, interrupt, block };
+  enum class EngineStop { none, syscall, quantum, threshold, breakpoint, fault, interrupt, block, watch };
   EngineStop engine_stop_ = EngineStop::none;
   struct Fault {
     GuestAddr addr = 0;
@@ -196,6 +236,16 @@ class Process {
     bool mapped = false;
   } fault_;
   std::uint32_t interrupt_ = 0;
+
+  // Writes: the effect display's log and the watchpoints' ranges.
+  bool log_writes_ = false;
+  std::vector<MemWrite> write_log_;
+  std::vector<std::pair<GuestAddr, std::uint64_t>> watch_ranges_;
+  bool watch_hit_ = false;
+  GuestAddr watch_writer_ = 0;
+  std::vector<SyscallRecord> syscall_log_;
+  std::unordered_set<std::uint64_t> caught_syscalls_;
+  bool catch_all_syscalls_ = false;
 
   bool ended_ = false;
   int exit_status_ = 0;

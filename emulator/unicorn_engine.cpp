@@ -60,6 +60,9 @@ bool prot_tramp(uc_engine*, uc_mem_type t, uint64_t addr, int size, int64_t, voi
 void intr_tramp(uc_engine*, uint32_t intno, void* self) {
   static_cast<UnicornEngine*>(self)->hooks.on_interrupt(intno);
 }
+void write_tramp(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
+  static_cast<UnicornEngine*>(self)->hooks.on_write(addr, size);
+}
 void address_tramp(uc_engine*, uint64_t addr, uint32_t, void* fn) {
   (*static_cast<std::function<void(GuestAddr)>*>(fn))(addr);
 }
@@ -81,8 +84,11 @@ void UnicornEngine::check(int err, const char* what) const {
     throw EmulatorError(fmt::format("{} failed: {}", what, uc_strerror(static_cast<uc_err>(err))));
 }
 
-void UnicornEngine::install_hooks(bool per_instruction) {
+void UnicornEngine::install_hooks(bool per_instruction, bool writes) {
   uc_hook h;
+  if (writes)
+    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(write_tramp), this, 1, 0),
+          "uc_hook_add(write)");
   if (per_instruction)
     check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(code_tramp), this, 1, 0),
           "uc_hook_add(code)");

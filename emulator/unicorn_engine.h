@@ -59,6 +59,8 @@ struct EngineHooks {
   std::function<bool(MemAccess, GuestAddr addr, int size)> on_protection;
   // CPU exception (int3, #DE, #UD, #GP...).
   std::function<void(std::uint32_t intno)> on_interrupt;
+  // A guest store is about to happen (only when write hooks are installed).
+  std::function<void(GuestAddr addr, int size)> on_write;
 };
 
 class UnicornEngine {
@@ -70,7 +72,7 @@ class UnicornEngine {
 
   // Hooks: install once, after setting `hooks`.
   EngineHooks hooks;
-  void install_hooks(bool per_instruction);
+  void install_hooks(bool per_instruction, bool writes);
   // A code hook on exactly one address (RDTSC fix-ups).
   void add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn);
 

@@ -2,9 +2,14 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 #include <exception>
 
+#include "cmd_dump.h"
+#include "debug/cmd_debug.h"
 #include "cmd_run.h"
 #include "emulator/elf_image.h"
 
@@ -22,6 +27,10 @@ const char* const kFooter =
     "  gostep run ./hello                 run to exit; the guest's output is gostep's\n"
     "  gostep run ./hello --stats         and count instructions, threads and system calls\n"
     "  gostep run ./args --env K=V -- a b arguments after --, environment with --env\n"
+    "  gostep dump ./hello --at milestone:newproc_return\n"
+    "                                     g0, m0, TLS, Ps and run queues after newproc\n"
+    "  gostep dump ./hello --at runtime.settls --at asm_amd64.s:268 --json\n"
+    "  gostep debug ./hello -ex 'break runtime.settls' -ex continue -ex 'info tls'\n"
     "\nExit status: the guest's own; 124 stopped by gostep (--max-insns, deadlock, unsupported\n"
     "system call), 125 usage error, 126 PROG cannot be run, 127 PROG not found, 128+N killed by\n"
     "signal N.";
@@ -37,9 +46,21 @@ int main(int argc, char** argv) {
   gostep::RunCommand run_cmd;
   CLI::App* run = app.add_subcommand("run", "Run PROG to exit; its stdin, stdout and stderr are gostep's");
   run_cmd.attach(*run);
+  gostep::DumpCommand dump_cmd;
+  CLI::App* dump = app.add_subcommand("dump", "Run PROG to each --at LOC and print g0, m0, TLS, the Ps and the scheduler there");
+  dump_cmd.attach(*dump);
+  gostep::DebugCommand debug_cmd;
+  CLI::App* debug = app.add_subcommand("debug", "Step through PROG at a gdb-like prompt, from its ELF entry point");
+  debug_cmd.attach(*debug);
 
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (const std::string err = gostep::extract_command_sources(args, debug_cmd.sources); !err.empty()) {
+    fmt::print(stderr, "gostep: {}; see 'gostep debug --help'\n", err);
+    return kUsageError;
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -55,6 +76,8 @@ int main(int argc, char** argv) {
 
   try {
     if (run->parsed()) return run_cmd.execute();
+    if (dump->parsed()) return dump_cmd.execute();
+    if (debug->parsed()) return debug_cmd.execute();
   } catch (const gostep::LoadError& e) {
     fmt::print(stderr, "gostep: {}\n", e.what());
     return e.status;

@@ -54,6 +54,8 @@ std::string stop_report(Process& p, const StopReason& r) {
     case StopKind::exited:
     case StopKind::breakpoint:
     case StopKind::insn_reached:
+    case StopKind::watch:
+    case StopKind::syscall_caught:
       return "";
     case StopKind::insn_limit:
       return fmt::format("gostep: stopped the guest after {} instructions (--max-insns); if it needs more, "

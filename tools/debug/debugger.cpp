@@ -1,0 +1,248 @@
+#include "debugger.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "runtime_model/milestones.h"
+
+namespace gostep {
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t prev = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+Debugger::Debugger(Session& session, DebugOptions options) : s_(session), opts_(options) {
+  selected_tid_ = s_.process().current().tid;
+  register_commands();
+}
+
+void Debugger::register_commands() {
+  // gdb's names and abbreviations; a unique prefix of a name also works.
+  commands_ = {
+      {"stepi", {"si"}, "stepi [N]", "Execute N machine instructions (default 1) of the selected thread and show what each changed", &Debugger::cmd_stepi},
+      {"nexti", {"ni"}, "nexti [N]", "Like stepi, but a CALL runs to its return", &Debugger::cmd_nexti},
+      {"continue", {"c", "cont"}, "continue [N]", "Run until a breakpoint, watchpoint or catchpoint (N: ignore this breakpoint N-1 more times)", &Debugger::cmd_continue},
+      {"until", {"u"}, "until LOC", "Run until LOC is reached (or the program stops for another reason)", &Debugger::cmd_until},
+      {"advance", {}, "advance LOC", "Same as until LOC", &Debugger::cmd_until},
+      {"run", {"r"}, "run", "Start the program again from its entry point (breakpoints are kept)", &Debugger::cmd_run},
+      {"kill", {"k"}, "kill", "Stop the program; `run` starts it again", &Debugger::cmd_kill},
+      {"break", {"b", "br"}, "break LOC [if EXPR]", "Stop before LOC executes: SYMBOL, SYMBOL+OFF, 0xADDR, FILE:LINE, milestone:NAME", &Debugger::cmd_break},
+      {"tbreak", {"tb"}, "tbreak LOC", "A breakpoint that is deleted when it is hit", &Debugger::cmd_tbreak},
+      {"delete", {"d"}, "delete [N...]", "Delete breakpoints, watchpoints and catchpoints (all without N)", &Debugger::cmd_delete},
+      {"disable", {"dis"}, "disable [N...]", "Disable breakpoints (all without N)", &Debugger::cmd_disable},
+      {"enable", {"en"}, "enable [N...]", "Enable breakpoints (all without N)", &Debugger::cmd_enable},
+      {"watch", {}, "watch EXPR", "Stop when EXPR's value changes: g0.stack.lo, m0.tls[0], allp[0].runnext, *ADDR@LEN", &Debugger::cmd_watch},
+      {"catch", {}, "catch syscall [NAME|NR]...", "Stop after the named system calls return (any call without a name)", &Debugger::cmd_catch},
+      {"info", {"i", "inf"}, "info WHAT", "registers, breakpoints, g0, m0, tls, g [GOID|ADDR], m, p, sched, goroutines, threads, syscalls, frame, proc mappings", &Debugger::cmd_info},
+      {"thread", {}, "thread [N]", "Select thread N (stepping follows it), or show the selected one", &Debugger::cmd_thread},
+      {"milestones", {}, "milestones", "The bootstrap milestones of the chapter and where they are in this program", &Debugger::cmd_milestones},
+      {"set", {}, "set show-effects on|off | set disassembly-flavor att|intel", "Change a setting", &Debugger::cmd_set},
+      {"echo", {}, "echo TEXT", "Print TEXT (for scripts)", &Debugger::cmd_echo},
+      {"help", {"h"}, "help [COMMAND]", "List the commands, or explain one", &Debugger::cmd_help},
+      {"quit", {"q", "exit"}, "quit", "Leave gostep", &Debugger::cmd_quit},
+  };
+}
+
+const Debugger::Command* Debugger::find_command(const std::string& word, std::string& why) const {
+  for (const auto& c : commands_) {
+    if (c.name == word) return &c;
+    for (const auto& a : c.aliases)
+      if (a == word) return &c;
+  }
+  std::vector<const Command*> prefixed;
+  for (const auto& c : commands_)
+    if (c.name.rfind(word, 0) == 0) prefixed.push_back(&c);
+  if (prefixed.size() == 1) return prefixed[0];
+  if (prefixed.size() > 1) {
+    std::string names;
+    for (const auto* c : prefixed) names += (names.empty() ? "" : ", ") + c->name;
+    why = fmt::format("Ambiguous command \"{}\": {}.", word, names);
+    return nullptr;
+  }
+  const Command* best = nullptr;
+  std::size_t best_d = 3;
+  for (const auto& c : commands_) {
+    const std::size_t d = edit_distance(word, c.name);
+    if (d < best_d) best_d = d, best = &c;
+  }
+  why = best ? fmt::format("Undefined command: \"{}\". Did you mean \"{}\"? Try \"help\".", word, best->name)
+             : fmt::format("Undefined command: \"{}\". Try \"help\".", word);
+  return nullptr;
+}
+
+void Debugger::say(const std::string& text) { text_ += text; }
+
+void Debugger::error(const std::string& text) {
+  failed_ = true;
+  text_ += text;
+  if (!text.empty() && text.back() != '\n') text_ += '\n';
+  result_["error"] = trim(text);
+}
+
+bool Debugger::execute(const std::string& raw) {
+  const std::string line = trim(raw);
+  text_.clear();
+  result_ = nlohmann::ordered_json::object();
+  failed_ = false;
+  if (line.empty()) return !quit_;
+  if (line[0] == '#') {  // comments in scripts are echoed: they are the lecture's narration
+    if (opts_.json) fmt::print("{}\n", nlohmann::ordered_json{{"comment", line}}.dump());
+    else fmt::print("{}\n", line);
+    std::fflush(stdout);
+    return true;
+  }
+  // The command word ends at a space or at '/' (x/8gx, p/x).
+  std::size_t end = line.find_first_of(" \t/");
+  std::string word = line.substr(0, end);
+  std::string suffix, rest;
+  if (end != std::string::npos && line[end] == '/') {
+    const std::size_t sp = line.find_first_of(" \t", end);
+    suffix = line.substr(end + 1, sp == std::string::npos ? std::string::npos : sp - end - 1);
+    end = sp;
+  }
+  if (end != std::string::npos) rest = trim(line.substr(end));
+  std::string why;
+  const Command* c = find_command(word, why);
+  result_["command"] = line;
+  if (!c) {
+    error(why);
+  } else {
+    try {
+      (this->*(c->fn))(Args{c->name, rest, suffix});
+    } catch (const std::exception& e) {
+      // Nothing the user types may end the session.
+      error(fmt::format("internal error in \"{}\": {}", c->name, e.what()));
+    }
+  }
+  if (opts_.json) {
+    result_["ok"] = !failed_;
+    if (!text_.empty()) result_["text"] = text_;
+    fmt::print("{}\n", result_.dump());
+  } else {
+    std::fputs(text_.c_str(), failed_ ? stderr : stdout);
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  return !quit_;
+}
+
+std::vector<std::string> Debugger::complete(const std::string& line) const {
+  std::vector<std::string> out;
+  const std::size_t sp = line.find_last_of(" \t:");
+  const std::string word = sp == std::string::npos ? line : line.substr(sp + 1);
+  const bool first_word = line.find_first_of(" \t") == std::string::npos;
+  auto add = [&](const std::string& cand) {
+    if (cand.rfind(word, 0) == 0) out.push_back(cand);
+  };
+  if (first_word) {
+    for (const auto& c : commands_) add(c.name);
+  } else if (line.rfind("info ", 0) == 0 || line.rfind("i ", 0) == 0) {
+    for (const char* w : {"registers", "breakpoints", "g0", "m0", "tls", "g", "m", "p", "sched", "goroutines",
+                          "threads", "syscalls", "frame", "proc"})
+      add(w);
+  } else if (sp != std::string::npos && line[sp] == ':' && line.rfind("milestone", sp) != std::string::npos) {
+    for (const auto& m : model::milestone_names()) add(m);
+  } else {
+    for (const char* w : {"g0.", "m0.", "allp[0].", "sched.", "curg.", "milestone:", "$pc", "$sp", "$rax", "$fs_base",
+                          "g0.stack.lo", "g0.stack.hi", "g0.stackguard0", "g0.m", "m0.g0", "m0.tls[0]",
+                          "m0.curg", "allp[0].runnext", "sched.runqsize", "sched.goidgen"})
+      add(w);
+    if (word.size() >= 3)
+      for (const auto& sym : s_.image().symbols)
+        if (sym.is_function && sym.name.rfind(word, 0) == 0 && out.size() < 200) out.push_back(sym.name);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string Debugger::banner() {
+  std::string b = fmt::format("gostep: {} stopped at its ELF entry point, before its first instruction.\n",
+                              s_.image().path);
+  if (!s_.model()) b += fmt::format("gostep: note: {}\n", s_.model_error());
+  if (!s_.version_warning().empty()) b += fmt::format("gostep: warning: {}\n", s_.version_warning());
+  b += "Type \"help\" for the commands, \"milestones\" for the bootstrap's landmarks.\n";
+  return b;
+}
+
+void Debugger::cmd_help(const Args& a) {
+  if (a.rest.empty()) {
+    std::string s = "Commands (gdb's names; a unique prefix works too):\n";
+    for (const auto& c : commands_) {
+      std::string names = c.name;
+      for (const auto& al : c.aliases) names += ", " + al;
+      s += fmt::format("  {:<22} {}\n", names, c.help.size() > 74 ? c.help.substr(0, 71) + "..." : c.help);
+    }
+    s += "\"help COMMAND\" explains one. LOC: SYMBOL, SYMBOL+OFF, 0xADDR, FILE:LINE, insn:N, milestone:NAME.\n";
+    say(s);
+    return;
+  }
+  std::string why;
+  const Command* c = find_command(a.rest, why);
+  if (!c) return error(why);
+  std::string names = c->name;
+  for (const auto& al : c->aliases) names += ", " + al;
+  say(fmt::format("{}\n  {}\n  (also: {})\n", c->usage, c->help, names));
+}
+
+void Debugger::cmd_quit(const Args&) { quit_ = true; }
+
+void Debugger::cmd_echo(const Args& a) {
+  // gdb's echo: "\n" is a newline.
+  std::string t;
+  for (std::size_t i = 0; i < a.rest.size(); ++i) {
+    if (a.rest[i] == '\\' && i + 1 < a.rest.size() && a.rest[i + 1] == 'n') {
+      t += '\n';
+      ++i;
+    } else {
+      t += a.rest[i];
+    }
+  }
+  say(t);
+}
+
+void Debugger::cmd_set(const Args& a) {
+  const std::string& r = a.rest;
+  auto value = [&](const std::string& key) { return trim(r.substr(key.size())); };
+  if (r.rfind("show-effects", 0) == 0) {
+    const std::string v = value("show-effects");
+    if (v != "on" && v != "off") return error("set show-effects takes on or off");
+    show_effects_ = v == "on";
+    return;
+  }
+  if (r.rfind("disassembly-flavor", 0) == 0) {
+    const std::string v = value("disassembly-flavor");
+    if (v != "att" && v != "intel") return error("set disassembly-flavor takes att or intel");
+    att_syntax_ = v == "att";
+    return;
+  }
+  if (r.rfind("confirm", 0) == 0 || r.rfind("pagination", 0) == 0 || r.rfind("width", 0) == 0 ||
+      r.rfind("height", 0) == 0)
+    return;  // gdb habits in scripts: accepted, nothing to change here
+  error(fmt::format("Undefined set command: \"{}\". Settings: show-effects on|off, disassembly-flavor att|intel.", r));
+}
+
+}  // namespace gostep
