@@ -42,8 +42,9 @@ goldens: build
 	cmake --build $(BUILD) --target goldens
 
 bench: build
-	cmake --build $(BUILD) --target bench_run -j $(JOBS)
+	cmake --build $(BUILD) --target bench_run bench_debug -j $(JOBS)
 	./$(BUILD)/bench/bench_run $(BUILD)/asm_fixtures/go
+	./$(BUILD)/bench/bench_debug $(BUILD)/asm_fixtures/go/hello
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -47,13 +47,19 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run PROG to exit; its stdin, stdout and stderr are gostep's");
   run_cmd.attach(*run);
   gostep::DumpCommand dump_cmd;
-  CLI::App* dump = app.add_subcommand("dump", "Run PROG to each --at LOC and print g0, m0, TLS, the Ps and the scheduler there");
+  CLI::App* dump = app.add_subcommand("dump", "Run PROG to each --at LOC; print g0, m0, TLS, Ps, run queues");
   dump_cmd.attach(*dump);
   gostep::DebugCommand debug_cmd;
-  CLI::App* debug = app.add_subcommand("debug", "Step through PROG at a gdb-like prompt, from its ELF entry point");
+  CLI::App* debug = app.add_subcommand("debug", "Step through PROG at a gdb-like prompt from its entry point");
   debug_cmd.attach(*debug);
 
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-' && args[0] != "run" && args[0] != "dump" &&
+      args[0] != "debug") {
+    fmt::print(stderr, "gostep: unknown command '{}'; the commands are run, dump and debug (see 'gostep --help')\n",
+               args[0]);
+    return kUsageError;
+  }
   if (const std::string err = gostep::extract_command_sources(args, debug_cmd.sources); !err.empty()) {
     fmt::print(stderr, "gostep: {}; see 'gostep debug --help'\n", err);
     return kUsageError;

@@ -33,6 +33,8 @@ void Debugger::cmd_info(const Args& a) {
   if (is("syscalls", 2)) return cmd_info_syscalls(sub);
   if (what == "proc") return cmd_info_mappings(sub);
   if (what == "milestones") return cmd_milestones(sub);
+  if (is("frame", 1)) return cmd_info_frame(sub);
+  if (what == "display") return cmd_display(Args{"display", "", ""});
   // The runtime views need the model.
   static const char* const views[] = {"g0", "m0", "tls", "g", "m", "p", "sched", "goroutines"};
   bool is_view = false;

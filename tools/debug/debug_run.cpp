@@ -177,6 +177,8 @@ void Debugger::report_stop(const RunResult& r, bool show_location) {
     selected_tid_ = tid;
   }
   if (show_location) say(location_line(tid));
+  selected_frame_ = 0;
+  show_displays();
   if (s_.model()) {
     StopInfo info = stop_info(s_);
     result_["dump"] = dump_json(info, s_.capture());

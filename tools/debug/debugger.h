@@ -109,6 +109,25 @@ class Debugger {
   void add_breakpoint(const std::string& spec, bool temporary);
   void sync_breakpoints();
 
+  // debug_data.cpp: print, x, display, disassemble, list
+  void cmd_print(const Args&);
+  void cmd_x(const Args&);
+  void cmd_display(const Args&);
+  void cmd_undisplay(const Args&);
+  void cmd_disassemble(const Args&);
+  void cmd_list(const Args&);
+  void show_displays();  // after every stop, like gdb
+
+  // debug_stack.cpp: backtrace, frames, finish, source-line stepping
+  void cmd_backtrace(const Args&);
+  void cmd_frame(const Args&);
+  void cmd_up(const Args&);
+  void cmd_down(const Args&);
+  void cmd_info_frame(const Args&);
+  void cmd_finish(const Args&);
+  void cmd_step(const Args&);
+  void cmd_next(const Args&);
+
   // debug_info.cpp
   void cmd_info(const Args&);
   void cmd_info_registers(const Args&);
@@ -134,6 +153,17 @@ class Debugger {
   bool quit_ = false;
   int exit_status_ = 0;
   bool ended_ = false;
+  // debug_data.cpp state
+  std::vector<std::pair<int, std::string>> displays_;
+  int next_display_ = 1;
+  std::vector<std::optional<std::uint64_t>> history_;  // print's $1, $2... (nullopt: not a number)
+  char x_format_ = 'x', x_size_ = 'w';                 // x's last format and unit, as gdb keeps them
+  std::optional<GuestAddr> x_next_;                    // where a bare `x` goes on
+  std::string list_path_;                              // what `list` showed last, and when
+  int list_first_ = 0, list_last_ = 0;
+  std::uint64_t list_insn_ = 0;
+  // debug_stack.cpp state: the selected frame (0 = innermost).
+  int selected_frame_ = 0;
   // Per command.
   nlohmann::ordered_json result_;
   std::string text_;
