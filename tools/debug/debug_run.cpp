@@ -246,7 +246,8 @@ void Debugger::cmd_nexti(const Args& a) {
   report_stop(last, true);
 }
 
-RunResult Debugger::resume_until_user_stop(std::optional<std::uint64_t> until_insn) {
+RunResult Debugger::resume_until_user_stop(std::optional<std::uint64_t> until_insn,
+                                           std::optional<GuestAddr> until_addr) {
   sync_breakpoints();
   for (;;) {
     arm_watchpoints();
@@ -257,7 +258,7 @@ RunResult Debugger::resume_until_user_stop(std::optional<std::uint64_t> until_in
     }
     if (r.stop.kind == StopKind::breakpoint) {
       const GuestAddr pc = r.stop.pc;
-      bool stop = false;
+      bool stop = until_addr && *until_addr == pc;
       for (auto it = breakpoints_.begin(); it != breakpoints_.end();) {
         if (it->type != DebugBreakpoint::Type::breakpoint || !it->enabled || it->addr != pc) { ++it; continue; }
         if (!it->condition.empty()) {
@@ -279,6 +280,7 @@ RunResult Debugger::resume_until_user_stop(std::optional<std::uint64_t> until_in
         break;
       }
       if (!stop) continue;
+      if (until_addr && *until_addr == pc) s_.process().remove_breakpoint(pc);
       sync_breakpoints();
       return r;
     }
@@ -321,13 +323,9 @@ void Debugger::cmd_until(const Args& a) {
     if (loc->insn <= s_.process().insn_count()) return error(fmt::format("instruction {} has already run", loc->insn));
     r = resume_until_user_stop(loc->insn);
   } else {
-    const bool had = s_.process().has_breakpoint(loc->addr);
     s_.process().add_breakpoint(loc->addr);
-    r = resume_until_user_stop();
-    if (!had) {
-      s_.process().remove_breakpoint(loc->addr);
-      sync_breakpoints();
-    }
+    r = resume_until_user_stop(std::nullopt, loc->addr);
+    sync_breakpoints();  // drops the temporary one unless a user breakpoint is there too
   }
   report_stop(r, true);
 }

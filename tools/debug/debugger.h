@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "expr.h"
 #include "session/session.h"
 #include "source_text.h"
 
@@ -93,7 +94,8 @@ class Debugger {
   bool guest_alive(const char* what);
   // Runs until a stop the user should see: breakpoints (with conditions and hit
   // counts), watchpoints whose value changed, caught system calls.
-  RunResult resume_until_user_stop(std::optional<std::uint64_t> until_insn = std::nullopt);
+  RunResult resume_until_user_stop(std::optional<std::uint64_t> until_insn = std::nullopt,
+                                   std::optional<GuestAddr> until_addr = std::nullopt);
   void arm_watchpoints();
   bool check_watchpoints(GuestAddr writer);  // true if one changed (and reported)
 
@@ -156,7 +158,7 @@ class Debugger {
   // debug_data.cpp state
   std::vector<std::pair<int, std::string>> displays_;
   int next_display_ = 1;
-  std::vector<std::optional<std::uint64_t>> history_;  // print's $1, $2... (nullopt: not a number)
+  std::vector<ExprValue> history_;                     // print's $1, $2...
   char x_format_ = 'x', x_size_ = 'w';                 // x's last format and unit, as gdb keeps them
   std::optional<GuestAddr> x_next_;                    // where a bare `x` goes on
   std::string list_path_;                              // what `list` showed last, and when
