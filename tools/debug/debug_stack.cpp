@@ -20,7 +20,8 @@
 namespace gostep {
 namespace {
 
-constexpr std::uint64_t kStepLimit = 10'000'000;  // instructions one step/next may run
+constexpr std::uint64_t kStepLimit = 10'000'000;  // instructions one step/next may run (all threads)
+constexpr std::uint64_t kSingleStepLimit = 1'000'000;  // of them single-stepped (about 40 s)
 constexpr std::size_t kMaxFrames = 10'000;
 
 // The pclntab of each loaded image, parsed once (the image outlives the session's restarts).
@@ -292,7 +293,8 @@ void Debugger::cmd_info_frame(const Args& a) {
   else if (level + 1 < frames.size()) t += fmt::format(" called by frame {}\n", level + 1);
   if (level > 0) t += fmt::format(" caller of frame at {:#x}\n", frames[level - 1].cfa);
   if (f.func) {
-    t += fmt::format(" function {} at {:#x}, {} bytes of arguments{}\n", f.func->name, f.func->entry, f.func->args,
+    t += fmt::format(" function {} at {:#x}, {}{}\n", f.func->name, f.func->entry,
+                     f.func->args >= 0 ? fmt::format("{} bytes of arguments", f.func->args) : std::string("arguments unknown"),
                      f.func->flag & unwind::kFlagAsm ? " (assembly)" : "");
     t += fmt::format(" sp = {:#x}; frame size here (pcsp spdelta) = {:#x} bytes\n", f.sp, f.frame_size);
   }
@@ -406,6 +408,7 @@ static RunResult line_step(Session& s, int tid, bool over, bool& user_stop, std:
   if (table && start_func)
     if (auto d0 = table->sp_delta(*start_func, start[Reg::rip])) cfa = start[Reg::rsp] + static_cast<std::uint64_t>(*d0) + 8;
   const std::uint64_t insn0 = p.insn_count();
+  std::uint64_t singles = 0;
 
   // Runs a call that has just been entered to its return (SP back above `sp_before`).
   auto run_to_return = [&](GuestAddr ret, std::uint64_t sp_before) -> bool {
@@ -433,6 +436,7 @@ static RunResult line_step(Session& s, int tid, bool over, bool& user_stop, std:
     p.memory().peek(rf[Reg::rip], code, sizeof code);
     const bool is_call = disassemble_one(code, sizeof code, rf[Reg::rip]).rfind("call", 0) == 0;
     last = s.step_instruction(tid, false);
+    ++singles;
     if (last.stop.kind != StopKind::insn_reached) {
       user_stop = true;
       return last;
@@ -471,9 +475,10 @@ static RunResult line_step(Session& s, int tid, bool over, bool& user_stop, std:
     const auto here = line_of(s, pc);
     if (here && (!start_line || !(*here == *start_line))) return last;
     if (here && table && start_func && table->at(pc) != start_func) return last;  // a jump into another function
-    if (p.insn_count() - insn0 > kStepLimit) break;
+    if (p.insn_count() - insn0 > kStepLimit || singles > kSingleStepLimit) break;
   }
-  note = fmt::format("(gave up after {} instructions without reaching another line)", kStepLimit);
+  note = fmt::format("(gave up after {} instructions, {} of them single-stepped, without reaching another line)",
+                     p.insn_count() - insn0, singles);
   return last;
 }
 
@@ -490,9 +495,9 @@ void Debugger::cmd_step(const Args& a) {
     std::string note;
     last = line_step(s_, selected_tid_, over, stopped_other, note);
     sync_breakpoints();
-    if (!note.empty()) say(note + "\n");
-    if (stopped_other) break;
-    if (note.rfind("(gave up", 0) == 0) break;
+    const bool gave_up = note.rfind("(gave up", 0) == 0;
+    if (!note.empty() && (gave_up || stopped_other || i + 1 == n)) say(note + "\n");
+    if (stopped_other || gave_up) break;
   }
   if (stopped_other && last.stop.kind == StopKind::breakpoint) {
     Process& p = s_.process();

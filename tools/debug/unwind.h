@@ -5,7 +5,7 @@
 //   and the caller's SP is that + 8. The assembler computes pcsp for assembly
 //   functions too, so rt0_go, mstart, systemstack and gogo unwind the same way.
 // - functions flagged TOPFRAME (runtime.rt0_go, runtime.mstart, runtime.goexit)
-//   are the outermost frame of their stack;
+//   are the outermost frame of their stack, as is the ELF entry code (_rt0_*);
 // - functions flagged SPWRITE (they write SP in ways pcsp cannot describe) end
 //   the unwind, except runtime.systemstack and runtime.morestack running on g0,
 //   which continue on the goroutine's stack from curg.sched (as Go does with
@@ -271,7 +271,9 @@ inline Result unwind_stack(const GoFuncTable& table, std::uint64_t pc, std::uint
       return r;
     }
     fr.frame_size = *delta;
-    if (f->flag & kFlagTopFrame) {
+    // TOPFRAME; and the ELF entry code (_rt0_amd64_linux, _rt0_amd64), which the
+    // kernel started with argc where a return address would be.
+    if ((f->flag & kFlagTopFrame) || f->name.rfind("_rt0_", 0) == 0) {
       fr.outermost = true;
       r.frames.push_back(fr);
       return r;
@@ -299,11 +301,15 @@ inline Result unwind_stack(const GoFuncTable& table, std::uint64_t pc, std::uint
     }
     if (!jumped && (f->flag & kFlagSpWrite) && level > 0) {
       r.frames.push_back(fr);
-      r.stopped = f->name + " writes SP in a way the pcsp table cannot describe (" +
-                  (f->name == "runtime.systemstack" || f->name == "runtime.mcall" || f->name == "runtime.morestack"
-                       ? std::string("a stack switch whose goroutine side is not known here")
-                       : std::string("funcFlag_SPWRITE")) +
-                  "), so its caller cannot be found";
+      if (f->name == "runtime.mcall")
+        r.stopped = "runtime.mcall switched to g0's stack to run a function that never returns; "
+                    "the goroutine it left is not on this stack";
+      else if (f->name == "runtime.systemstack" || f->name == "runtime.morestack")
+        r.stopped = f->name + " switched stacks and the goroutine's saved SP (curg.sched.sp) is not known here" +
+                    (gc.g == 0 ? " (no g: TLS or runtime.g's layout from DWARF is missing)" : "");
+      else
+        r.stopped = f->name + " writes SP in a way the pcsp table cannot describe (funcFlag_SPWRITE), "
+                    "so its caller cannot be found";
       return r;
     }
     fr.ret_slot = frame_sp + static_cast<std::uint64_t>(*delta);
