@@ -56,6 +56,21 @@ std::string clip(const std::string& s, std::size_t width) {
   return out + "...";
 }
 
+// One line broken at spaces into lines of at most 100 columns, the rest indented.
+std::string wrap(const std::string& line) {
+  std::string out, rest = line;
+  while (columns(rest) > kColumns) {
+    // After a ", " when there is one (between fields), else at a space.
+    std::size_t cut = rest.rfind(", ", kColumns - 2);
+    if (cut != std::string::npos && cut >= 20) ++cut;
+    else cut = rest.rfind(' ', kColumns);
+    if (cut == std::string::npos || cut < 20) break;
+    out += rest.substr(0, cut) + "\n";
+    rest = "    " + rest.substr(cut + 1);
+  }
+  return out + rest + "\n";
+}
+
 // Tabs to spaces at 4-column stops, so that widths can be counted.
 std::string expand_tabs(const std::string& s) {
   std::string out;
@@ -93,7 +108,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 // Up to three of `names` close to `word` (a few typos, or a part of the name),
 // as "a, b or c"; empty when none is.
 std::string close_matches(const std::vector<std::string>& names, const std::string& word) {
-  if (word.empty()) return "";
+  if (word.size() < 3) return "";  // too short to mean anything
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 5);
   std::vector<std::pair<std::size_t, std::string>> scored;
   for (const auto& n : names) {
@@ -146,11 +161,13 @@ std::string code_label(Session& s, GuestAddr a) {
   return f->offset ? fmt::format("{}+{}", f->name, f->offset) : f->name;
 }
 
-// What is at `a`: a function and offset, a global and its field, or empty.
+// What is at `a`: a function and offset, a global (at its start) or its field, or empty.
 std::string symbolic(Session& s, GuestAddr a) {
   if (!a) return "";
   std::string c = code_label(s, a);
   if (!c.empty()) return c;
+  if (const auto* dw = s.dwarf())
+    if (const auto v = dw->variable_at(a); v && v->addr == a) return v->name;
   return s.symbols().describe_data(a).value_or("");
 }
 
@@ -188,6 +205,19 @@ class Disassembler {
   cs_insn* insn_ = nullptr;
 };
 
+// gdb names a branch's target: "jbe    0x45edf8 <runtime.settls.abi0+56>".
+std::string with_target(Session& s, const std::string& text) {
+  if (text.empty() || (text[0] != 'j' && text.rfind("call", 0) != 0)) return text;
+  const auto sp = text.rfind(' ');
+  if (sp == std::string::npos || text.compare(sp + 1, 2, "0x") != 0) return text;
+  std::uint64_t target = 0;
+  const char* b = text.data() + sp + 3;
+  const auto [p, ec] = std::from_chars(b, text.data() + text.size(), target, 16);
+  if (ec != std::errc() || p != text.data() + text.size()) return text;
+  const std::string name = code_label(s, target);
+  return name.empty() ? text : text + " <" + name + ">";
+}
+
 // Up to 16 bytes of code at `addr`, fewer at the end of a mapping.
 std::size_t read_code(Session& s, GuestAddr addr, std::uint8_t (&buf)[16]) {
   for (std::size_t n = sizeof buf; n > 0; --n)
@@ -197,8 +227,7 @@ std::size_t read_code(Session& s, GuestAddr addr, std::uint8_t (&buf)[16]) {
 
 // gdb's value history in an expression: $N, $ (the last value), $$ (the one
 // before), $$N (N back). Registers ($rax, $pc) are left alone.
-model::Result<std::string> substitute_history(const std::string& text,
-                                              const std::vector<std::optional<std::uint64_t>>& h) {
+model::Result<std::string> substitute_history(const std::string& text, const std::vector<ExprValue>& h) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     if (text[i] != '$') {
@@ -223,16 +252,18 @@ model::Result<std::string> substitute_history(const std::string& text,
     std::string shown = text.substr(i, k - i);
     if (!back && digits) {
       index = static_cast<std::size_t>(n);
-      if (n == 0 || n > h.size()) return model::Error{fmt::format("History has not yet reached ${}.", n)};
+      if (n == 0 || n > h.size()) return model::Error{fmt::format("History has not yet reached {}.", shown)};
     } else {
       const std::uint64_t ago = back ? (digits ? n : 1) : 0;
       if (ago >= h.size()) return model::Error{h.empty() ? "History is empty: print a value first."
                                                          : fmt::format("History has not yet reached {}.", shown)};
       index = h.size() - static_cast<std::size_t>(ago);
     }
-    const auto& v = h[index - 1];
-    if (!v) return model::Error{fmt::format("${} is a struct or a byte string; history holds only numbers here", index)};
-    out += hex(*v);
+    const ExprValue& v = h[index - 1];
+    if (v.is_struct || v.type == "bytes")
+      return model::Error{fmt::format("${} is a struct or a byte string: print it alone (p ${}), or a field of "
+                                      "the runtime path it came from", index, index)};
+    out += " " + hex(v.value) + " ";  // "$$$" must not glue two numbers into one
     i = k;
   }
   return out;
@@ -273,10 +304,21 @@ bool permanent_error(const std::string& e) {
 struct DataContext {
   Session& s;
   int tid;
-  const std::vector<std::optional<std::uint64_t>>& history;
+  const std::vector<ExprValue>& history;
 
   // EXPR, or &EXPR for where a runtime path or global lives.
   model::Result<ExprValue> evaluate(const std::string& text) const {
+    // A history value alone is the value as it was printed (gdb's snapshot), type and all.
+    if (const std::string t = trim(text); !t.empty() && t[0] == '$' && !history.empty()) {
+      std::size_t index = 0;
+      if (t == "$") index = history.size();
+      else if (t == "$$" && history.size() >= 2) index = history.size() - 1;
+      else if (t.size() > 1 && all_digits(t.substr(1)) && t.size() < 10) index = std::stoul(t.substr(1));
+      else if (t.size() > 2 && t[1] == '$' && all_digits(t.substr(2)) && t.size() < 10 &&
+               std::stoul(t.substr(2)) < history.size())
+        index = history.size() - std::stoul(t.substr(2));
+      if (index >= 1 && index <= history.size()) return history[index - 1];
+    }
     auto sub = substitute_history(text, history);
     if (!sub) return model::Error{sub.error()};
     std::string t = trim(*sub);
@@ -349,6 +391,72 @@ std::string quote(const std::vector<std::uint8_t>& b, bool more) {
   return s;
 }
 
+// A scalar as the evaluator writes it: decimal for Go's integers, true/false, hex otherwise.
+std::string natural_scalar(const std::string& type, std::uint64_t x, std::uint64_t n) {
+  if (type == "bool") return x & 0xFF ? "true" : "false";
+  if (type == "int" || type == "int64" || type == "int32" || type == "int16" || type == "int8")
+    return format_scalar(x, n, 'd');
+  if (type == "uint32" || type == "uint16" || type == "uint8") return format_scalar(x, n, 'u');
+  if (type == "float64" && n == 8) {
+    double d = 0;
+    std::memcpy(&d, &x, 8);
+    return fmt::format("{}", d);
+  }
+  return format_scalar(x, n, 'x');
+}
+
+// A value of DWARF type `type` from its bytes, as gdb prints it: nested structs
+// and arrays in braces, Go strings quoted, at most 16 array elements.
+void format_typed(Session& s, const model::DwarfInfo& dw, const std::string& type, const std::uint8_t* data,
+                  std::uint64_t size, char f, int depth, std::string& out) {
+  const auto ti = dw.type(type);
+  if (ti && ti->kind == model::TypeKind::kStruct) {
+    if (type == "string" && size >= 16 && (!f || f == 's')) {
+      std::uint64_t ptr = 0, len = 0;
+      std::memcpy(&ptr, data, 8);
+      std::memcpy(&len, data + 8, 8);
+      std::vector<std::uint8_t> text(std::min<std::uint64_t>(len, 200));
+      if (text.empty()) out += "\"\"";
+      else if (ptr && s.process().memory().peek(ptr, text.data(), text.size())) out += quote(text, len > 200);
+      else out += fmt::format("{{str = {:#x}, len = {}}}", ptr, len);
+      return;
+    }
+    if (depth >= 4) {
+      out += "{...}";
+      return;
+    }
+    out += "{";
+    for (std::size_t i = 0; i < ti->fields.size(); ++i) {
+      const auto& fl = ti->fields[i];
+      if (out.size() > 6000) {
+        out += ", ...";
+        break;
+      }
+      out += (i ? ", " : "") + fl.name + " = ";
+      if (fl.offset + fl.size <= size) format_typed(s, dw, fl.type_name, data + fl.offset, fl.size, f, depth + 1, out);
+      else out += "<unread>";
+    }
+    out += "}";
+    return;
+  }
+  if (ti && ti->kind == model::TypeKind::kArray) {
+    const std::uint64_t es = ti->count ? ti->size / ti->count : 0;
+    out += "{";
+    for (std::uint64_t i = 0; i < ti->count && i < 16; ++i) {
+      out += i ? ", " : "";
+      if (es && (i + 1) * es <= size) format_typed(s, dw, ti->elem_type, data + i * es, es, f, depth + 1, out);
+      else out += "<unread>";
+    }
+    if (ti->count > 16) out += ", ...";
+    out += "}";
+    return;
+  }
+  const std::uint64_t n = std::clamp<std::uint64_t>(size, 1, 8);
+  std::uint64_t x = 0;
+  if (size) std::memcpy(&x, data, n);
+  out += f ? format_scalar(x, n, f) : natural_scalar(type, x, n);
+}
+
 // A value as print shows it (without the type prefix and symbol).
 std::string format_value(Session& s, const ExprValue& v, char f) {
   ExprEvaluator ev(s, 0);
@@ -360,44 +468,11 @@ std::string format_value(Session& s, const ExprValue& v, char f) {
     return out + "}";
   }
   if (v.is_struct) {
-    // A Go string: its bytes (the first 200), as gdb prints a char*.
-    if (v.type == "string" && v.bytes.size() >= 16 && (!f || f == 's')) {
-      std::uint64_t ptr = 0, len = 0;
-      std::memcpy(&ptr, v.bytes.data(), 8);
-      std::memcpy(&len, v.bytes.data() + 8, 8);
-      std::vector<std::uint8_t> text(std::min<std::uint64_t>(len, 200));
-      if (text.empty()) return "\"\"";
-      if (ptr && s.process().memory().peek(ptr, text.data(), text.size())) return quote(text, len > 200);
-      return fmt::format("{{str = {:#x}, len = {}}} <unreadable>", ptr, len);
-    }
-    if (!f || f == 'x') return ev.format(v, f);
     const model::DwarfInfo* dw = s.dwarf();
-    const auto ti = dw ? dw->type(v.type) : std::nullopt;
-    if (!ti) return ev.format(v, f);
-    std::string out = "{";
-    if (ti->kind == model::TypeKind::kStruct) {
-      for (std::size_t i = 0; i < ti->fields.size(); ++i) {
-        const auto& fl = ti->fields[i];
-        if (i == 12) {
-          out += ", ...";
-          break;
-        }
-        const std::uint64_t n = std::min<std::uint64_t>(fl.size ? fl.size : 8, 8);
-        std::uint64_t x = 0;
-        if (fl.offset + n <= v.bytes.size()) std::memcpy(&x, v.bytes.data() + fl.offset, n);
-        out += fmt::format("{}{} = {}", i ? ", " : "", fl.name, format_scalar(x, n, f));
-      }
-    } else if (ti->kind == model::TypeKind::kArray) {
-      const std::uint64_t es = ti->count ? std::max<std::uint64_t>(ti->size / ti->count, 1) : 8;
-      const std::uint64_t n = std::min<std::uint64_t>(es, 8);
-      for (std::uint64_t i = 0; i < ti->count && i < 16; ++i) {
-        std::uint64_t x = 0;
-        if ((i + 1) * es <= v.bytes.size()) std::memcpy(&x, v.bytes.data() + i * es, n);
-        out += (i ? ", " : "") + format_scalar(x, n, f);
-      }
-      if (ti->count > 16) out += ", ...";
-    }
-    return out + "}";
+    if (!dw || !dw->type(v.type)) return ev.format(v, f);
+    std::string out;
+    format_typed(s, *dw, v.type, v.bytes.data(), v.bytes.size(), f, 0, out);
+    return out;
   }
   if (!f) return ev.format(v);
   if (f == 'a') return hex(v.value);
@@ -504,6 +579,7 @@ Examined examine(Session& s, bool att, const XFormat& f, GuestAddr addr, GuestAd
       }
       std::string text;
       const std::size_t len = dis.decode(code, got, r.next, text);
+      text = with_target(s, text);
       const std::string name = code_label(s, r.next);
       std::string line = fmt::format("{}{:#x}{}: ", r.next == pc ? "=> " : "   ", r.next, name.empty() ? "" : " <" + name + ">");
       r.text += clip(line + text, kColumns) + "\n";
@@ -562,6 +638,7 @@ Examined examine(Session& s, bool att, const XFormat& f, GuestAddr addr, GuestAd
       }
       std::string shown = format_scalar(v, n, f.fmt == 'a' ? 'x' : f.fmt);
       if (f.fmt == 'x') shown = fmt::format("0x{:0{}x}", v, n * 2);  // gdb pads x's units
+      if (f.fmt == 't') shown = fmt::format("{:0{}b}", v, n * 8);
       if (f.fmt == 'a') {
         const std::string name = symbolic(s, v);
         if (!name.empty()) shown += " <" + name + ">";
@@ -627,12 +704,10 @@ std::string unreadable_note(const model::SourceLine& src) {
   const bool std_package = !file.empty() && file[0] != '/' && first.find('.') == std::string::npos &&
                            first != "command-line-arguments" && slash != std::string::npos;
   if (in_goroot || std_package)
-    return fmt::format("{}: cannot read the Go runtime's source here: install golang-1.19-src to see it "
-                       "(it goes under /usr/lib/go-1.19/src).", file);
+    return fmt::format("{}: not readable here; install golang-1.19-src to see the runtime's source", file);
   if (!file.empty() && file[0] != '/')
-    return fmt::format("{}: the source is not available: the program was built with -trimpath, so its DWARF "
-                       "names the file only as \"{}\".", src.short_form(), file);
-  return fmt::format("{}: cannot read it here (the program was built on another machine, or the file moved).", file);
+    return fmt::format("{}: not available (the program was built with -trimpath)", file);
+  return fmt::format("{}: cannot read it (built on another machine, or the file moved)", file);
 }
 
 // One display after a stop: "N: EXPR = VALUE", "N: x/FMT EXPR" and x's lines, or
@@ -657,7 +732,7 @@ std::string render_display(const DataContext& ctx, bool att, GuestAddr pc, int n
       j["items"] = r.items;
       if (r.error.empty()) return head + "\n" + r.text;
       j["error"] = r.error;
-      return head + "\n" + r.text + fmt::format("<not available: {}>\n", r.error);
+      return head + "\n" + r.text + wrap(fmt::format("<not available: {}>", r.error));
     }
   } else {
     const auto f = parse_print_format(d.format);
@@ -668,12 +743,12 @@ std::string render_display(const DataContext& ctx, bool att, GuestAddr pc, int n
       std::string sym;
       if (((!*f || *f == 'x') && pointer_like(*v) && !v->is_struct) || *f == 'a') sym = symbolic(ctx.s, v->value);
       j["value"] = shown;
-      return fmt::format("{} = {}{}\n", head, shown, sym.empty() ? "" : " <" + sym + ">");
+      return wrap(fmt::format("{} = {}{}", head, shown, sym.empty() ? "" : " <" + sym + ">"));
     }
   }
   j["value"] = nullptr;
   j["error"] = why;
-  return fmt::format("{} = <not available: {}>\n", head, why);
+  return wrap(fmt::format("{} = <not available: {}>", head, why));
 }
 
 }  // namespace
@@ -692,13 +767,14 @@ void Debugger::cmd_print(const Args& a) {
   const DataContext ctx{s_, selected_tid_, history_};
   const auto v = ctx.evaluate(text);
   if (!v) return error(v.error());
-  history_.push_back(v->is_struct || v->type == "bytes" ? std::nullopt : std::optional<std::uint64_t>(v->value));
+  history_.push_back(*v);
+  history_.back().reads.clear();
   const int n = static_cast<int>(history_.size());
   const std::string shown = format_value(s_, *v, *f);
   std::string sym;
   if (((!*f || *f == 'x') && pointer_like(*v) && !v->is_struct) || *f == 'a') sym = symbolic(s_, v->value);
   const std::string prefix = !*f && !v->type.empty() && v->type[0] == '*' ? "(" + v->type + ") " : "";
-  say(fmt::format("${} = {}{}{}\n", n, prefix, shown, sym.empty() ? "" : " <" + sym + ">"));
+  say(wrap(fmt::format("${} = {}{}{}", n, prefix, shown, sym.empty() ? "" : " <" + sym + ">")));
   result_["history"] = n;
   result_["value"] = shown;
   result_["type"] = v->type.empty() ? json(nullptr) : json(v->type);
@@ -877,7 +953,9 @@ void Debugger::cmd_disassemble(const Args& a) {
     result_["function"] = fn->name;
   }
   if (hi - lo > (1u << 20)) return error("That range is over 1 MiB of code; give a smaller one.");
-  std::vector<std::uint8_t> code(hi - lo);
+  // The last instruction may run past the end (START,+LENGTH): up to 15 more bytes.
+  std::vector<std::uint8_t> code(hi - lo + 15);
+  while (code.size() > hi - lo && !s_.process().memory().peek(lo, code.data(), code.size())) code.pop_back();
   if (!s_.process().memory().peek(lo, code.data(), code.size()))
     return error(fmt::format("Cannot access memory at address {:#x}", lo));
   Disassembler dis(att_syntax_);
@@ -885,6 +963,9 @@ void Debugger::cmd_disassemble(const Args& a) {
   json insns = json::array();
   std::string last_src;
   const std::size_t off_width = fmt::format("<+{}>:", hi - lo).size();
+  std::size_t label_width = 0;
+  if (!relative_to_function)
+    for (GuestAddr at : {lo, hi - 1}) label_width = std::max(label_width, code_label(s_, at).size() + 3);
   for (GuestAddr at = lo; at < hi;) {
     std::string src_short;
     if (auto src = s_.symbols().source(at)) {
@@ -896,13 +977,14 @@ void Debugger::cmd_disassemble(const Args& a) {
       }
     }
     std::string text;
-    const std::size_t len = dis.decode(code.data() + (at - lo), static_cast<std::size_t>(hi - at), at, text);
+    const std::size_t len = dis.decode(code.data() + (at - lo), code.size() - static_cast<std::size_t>(at - lo), at, text);
+    text = with_target(s_, text);
     std::string where;
     if (relative_to_function) {
       where = fmt::format("{:<{}}", fmt::format("<+{}>:", at - base), off_width);
     } else {
       const std::string name = code_label(s_, at);
-      where = name.empty() ? ":" : "<" + name + ">:";
+      where = fmt::format("{:<{}}", name.empty() ? ":" : "<" + name + ">:", label_width);
     }
     s += clip(fmt::format("{}{:#x} {} {}", at == pc ? "=> " : "   ", at, where, text), kColumns) + "\n";
     insns.push_back({{"addr", hex(at)},
@@ -975,12 +1057,15 @@ void Debugger::cmd_list(const Args& a) {
              arg.rfind("insn:", 0) != 0) {
     const std::string file = arg.substr(0, colon);
     const std::string num = arg.substr(colon + 1);
+    if (file.empty()) return error("list FILE:LINE needs a file name: list proc.go:144");
     if (num.size() > 7) return error(fmt::format("Line number {} out of range.", num));
     const int line = std::stoi(num);
     const model::DwarfInfo* dw = s_.dwarf();
     if (!dw) return error("This program has no DWARF line tables, so FILE:LINE cannot be found.");
     auto where = dw->pc_for_line(file, line);
+    if (!where && where.error().find("ambiguous") != std::string::npos) return error(where.error());
     if (!where) where = dw->pc_for_line(file, 1);  // a line without code: any line of the file names it
+    if (!where && where.error().find("no source file") == std::string::npos) return error(where.error());
     if (!where) {
       std::vector<std::string> bases;
       for (const auto& f : dw->source_files()) bases.push_back(f.substr(f.rfind('/') + 1));
