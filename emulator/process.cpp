@@ -415,12 +415,9 @@ StopReason Process::run() {
     engine_stop_ = EngineStop::none;
 
     if (why == EngineStop::fault || (err != 0 && why != EngineStop::interrupt)) {
-      if (why != EngineStop::fault) {
-        // Unicorn refused the instruction itself (invalid opcode and the like).
-        interrupt_ = 6;  // #UD
-        if (auto stop = handle_fault()) return *stop;
-        continue;
-      }
+      // A memory fault, or Unicorn refused the instruction itself (invalid
+      // opcode and the like: delivered as #UD, SIGILL).
+      if (why != EngineStop::fault) interrupt_ = 6;
       if (auto stop = handle_fault()) return *stop;
       continue;
     }
@@ -530,9 +527,6 @@ std::optional<StopReason> Process::handle_syscall() {
 }
 
 std::optional<StopReason> Process::handle_fault() {
-  Thread& t = current();
-  const bool is_interrupt = engine_stop_ == EngineStop::none && interrupt_ != 0;
-  (void)is_interrupt;
   PendingSignal s;
   if (interrupt_ == 0) {
     // A memory access Unicorn could not complete: the instruction did not run.
@@ -562,7 +556,6 @@ std::optional<StopReason> Process::handle_fault() {
       s.addr = intno == 13 ? 0 : cur_pc_;
     }
   }
-  (void)t;
   return deliver(s, true);
 }
 

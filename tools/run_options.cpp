@@ -22,7 +22,7 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--ncpu", o.ncpu, "CPUs the guest sees in its affinity mask (default 2)")
       ->check(CLI::Range(1, 64));
   cmd.add_flag("--stats", o.stats, "Print instruction counts, threads, virtual time and system calls to stderr");
-  cmd.add_option("--color", o.color, "Colour in gostep's own output: auto, always or never")
+  cmd.add_option("--color", o.color, "auto, always or never (accepted for scripts; this version prints no colour)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 

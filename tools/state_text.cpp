@@ -1,5 +1,7 @@
 #include "state_text.h"
 
+#include "text_util.h"
+
 #include <fmt/format.h>
 
 namespace gostep {
@@ -7,15 +9,6 @@ namespace {
 
 std::string hex(std::uint64_t v) { return fmt::format("{:#x}", v); }
 std::string ptr(std::uint64_t v) { return v ? hex(v) : "nil"; }
-std::string with_commas(std::uint64_t n) {
-  const std::string d = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    if (i > 0 && (d.size() - i) % 3 == 0) out += ',';
-    out += d[i];
-  }
-  return out;
-}
 std::string list(const std::vector<std::uint64_t>& v) {
   std::string s = "[";
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + hex(v[i]);

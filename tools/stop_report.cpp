@@ -8,6 +8,7 @@
 
 #include "emulator/linux/syscall_table.h"
 #include "symbols.h"
+#include "text_util.h"
 
 namespace gostep {
 namespace {
@@ -19,15 +20,6 @@ std::string where(Process& p, int tid, GuestAddr pc) {
                      ok ? disassemble_one(bytes, sizeof bytes, pc) : "(no code there)");
 }
 
-std::string with_commas(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "debugger.h"
+#include "tools/text_util.h"
 #include "expr.h"
 
 namespace gostep {
@@ -19,13 +20,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 constexpr std::size_t kColumns = 100;
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 std::string hex(std::uint64_t v) { return fmt::format("{:#x}", v); }
 
@@ -90,20 +84,6 @@ std::string expand_tabs(const std::string& s) {
   return out;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t prev = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
-}
 
 // Up to three of `names` close to `word` (a few typos, or a part of the name),
 // as "a, b or c"; empty when none is.
