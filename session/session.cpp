@@ -7,6 +7,14 @@
 
 namespace gostep {
 
+std::string go_version_warning(const std::string& path, const std::string& v) {
+  // "go1.19" and "go1.19.8" are ours; "go1.190" would not be.
+  if (v == "go1.19" || v.rfind("go1.19.", 0) == 0) return "";
+  return fmt::format("{} was built by {}; gostep's runtime model is made and tested for go1.19, so some views "
+                     "may be wrong",
+                     path, v.empty() ? "an unknown compiler" : v);
+}
+
 Session::Session(const std::string& path, ProcessOptions options) : image_(load_elf(path)) {
   std::string why;
   dwarf_ = model::DwarfInfo::open(path, &why);
@@ -14,11 +22,7 @@ Session::Session(const std::string& path, ProcessOptions options) : image_(load_
   symbols_ = std::make_unique<model::Symbolizer>(&image_, dwarf_.get(), pclntab_ ? &*pclntab_ : nullptr);
   model::BootstrapOffsets off;
   if (dwarf_) {
-    const std::string& v = dwarf_->go_version();
-    if (v.rfind("go1.19", 0) != 0)
-      version_warning_ = fmt::format("{} was built by {}; gostep's runtime model is made and tested for go1.19, "
-                                     "so some views may be wrong",
-                                     path, v.empty() ? "an unknown compiler" : v);
+    version_warning_ = go_version_warning(path, dwarf_->go_version());
     auto m = model::RuntimeModel::create(*dwarf_, *symbols_);
     if (m) model_ = std::move(m.value());
     else model_error_ = m.error();

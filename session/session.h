@@ -50,6 +50,10 @@ struct RunResult {
   std::optional<InstructionEffects> effects;  // single steps only
 };
 
+// The one-line warning for a binary built by another Go than go1.19 (the model
+// is made and tested for go1.19), or "" for go1.19.x.
+std::string go_version_warning(const std::string& path, const std::string& version);
+
 class Session {
  public:
   // Loads PROG (throws LoadError with the exit status for bad files).

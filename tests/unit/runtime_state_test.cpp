@@ -102,3 +102,27 @@ TEST(RuntimeState, StrippedBinaryHasNoModelAndSaysWhy) {
 
 }  // namespace
 }  // namespace gostep
+
+namespace gostep {
+namespace {
+
+TEST(GoVersion, Go119IsQuietOthersGetOneLine) {
+  EXPECT_EQ(go_version_warning("./p", "go1.19.8"), "");
+  EXPECT_EQ(go_version_warning("./p", "go1.19"), "");
+  const std::string w = go_version_warning("./p", "go1.21.3");
+  EXPECT_NE(w.find("go1.21.3"), std::string::npos);
+  EXPECT_NE(w.find("go1.19"), std::string::npos);
+  EXPECT_EQ(w.find('\n'), std::string::npos);
+  EXPECT_NE(go_version_warning("./p", "go1.190"), "");
+  EXPECT_NE(go_version_warning("./p", "").find("unknown compiler"), std::string::npos);
+}
+
+TEST(GoVersion, TheBundledProgramsAreGo119) {
+  Session s(std::string(GOSTEP_FIXTURES_DIR) + "/go/hello", ProcessOptions{});
+  EXPECT_EQ(s.version_warning(), "");
+  ASSERT_NE(s.dwarf(), nullptr);
+  EXPECT_EQ(s.dwarf()->go_version().rfind("go1.19", 0), 0u);
+}
+
+}  // namespace
+}  // namespace gostep
