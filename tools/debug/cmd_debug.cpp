@@ -93,11 +93,19 @@ int DebugCommand::execute() {
   if (batch_) return dbg.exit_status();
 
   LineReader reader("(gostep) ", [&dbg](const std::string& line) { return dbg.complete(line); });
+  std::string last;
   while (auto line = reader.read()) {
     if (!reader.interactive() && !json_) {
       // Echo piped commands after a prompt, like a transcript.
       fmt::print("(gostep) {}\n", *line);
       std::fflush(stdout);
+    }
+    // As in gdb, an empty line at the prompt repeats a stepping or examining command.
+    if (line->find_first_not_of(" \t") == std::string::npos) {
+      if (last.empty()) continue;
+      *line = last;
+    } else {
+      last = Debugger::repeatable(*line) ? *line : "";
     }
     if (!dbg.execute(*line)) break;
   }

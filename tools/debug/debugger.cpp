@@ -168,6 +168,15 @@ std::vector<std::string> Debugger::complete(const std::string& line) const {
   return out;
 }
 
+bool Debugger::repeatable(const std::string& line) {
+  const std::string t = trim(line);
+  const std::string word = t.substr(0, t.find_first_of(" \t/"));
+  for (const char* w : {"stepi", "si", "nexti", "ni", "step", "s", "next", "n", "continue", "c", "x", "list", "l",
+                        "finish", "up", "down"})
+    if (word == w) return true;
+  return false;
+}
+
 std::string Debugger::banner() {
   std::string b = fmt::format("gostep: {} stopped at its ELF entry point, before its first instruction.\n",
                               s_.image().path);

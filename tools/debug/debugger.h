@@ -51,6 +51,8 @@ class Debugger {
   std::vector<std::string> complete(const std::string& line) const;
   // The prompt's status: the guest's exit status once it ended, else 0.
   int exit_status() const { return exit_status_; }
+  // Whether an empty line after `line` repeats it (stepi, next, continue, x, list...).
+  static bool repeatable(const std::string& line);
   // What `gostep debug` prints before the first prompt.
   std::string banner();
 
