@@ -110,6 +110,9 @@ Result<std::unique_ptr<RuntimeModel>> RuntimeModel::create(const DwarfInfo& dwar
   global("runtime.allp", m->allp_);
   global("runtime.sched", m->sched_);
   if (!missing.empty()) return Error{"the binary's DWARF has no global " + missing};
+  if (auto t = dwarf.type("runtime.g")) m->g_size_ = t->size;
+  if (auto t = dwarf.type("runtime.m")) m->m_size_ = t->size;
+  if (auto t = dwarf.type("runtime.p")) m->p_size_ = t->size;
   return m;
 }
 
@@ -212,6 +215,29 @@ TlsView RuntimeModel::read_tls(const MemoryReader& mem, const RegFile& regs) con
   }
   t.agree = t.g && *t.g == t.r14;
   return t;
+}
+
+std::optional<std::string> RuntimeModel::describe_heap(const MemoryReader& mem, std::uint64_t addr) const {
+  auto inside = [&](std::uint64_t base, std::uint64_t size, const char* type,
+                    const std::string& name) -> std::optional<std::string> {
+    if (!base || addr < base || addr >= base + size) return std::nullopt;
+    std::uint64_t rest = 0;
+    const std::string path = dwarf_.field_path_at(type, addr - base, &rest);
+    std::string s = path.empty() ? name : name + "." + path;
+    if (rest) s += fmt::format("+{:#x}", rest);
+    return s;
+  };
+  for (std::uint64_t g : allg_addrs(mem))
+    if (auto s = inside(g, g_size_, "runtime.g", g_name(mem, g))) return s;
+  const std::uint64_t p_ptr = read_uint(mem, allp_, 8), p_len = read_uint(mem, allp_ + 8, 8);
+  for (std::uint64_t i = 0; i < p_len && i < 10000; ++i)
+    if (auto s = inside(read_uint(mem, p_ptr + 8 * i, 8), p_size_, "runtime.p", fmt::format("allp[{}]", i))) return s;
+  for (std::uint64_t m = read_uint(mem, allm_, 8), n = 0; m && n < 10000; m = read_uint(mem, m + off_->m_alllink.offset, 8), ++n)
+    if (m != m0_)
+      if (auto s = inside(m, m_size_, "runtime.m",
+                          fmt::format("m(id={})", static_cast<std::int64_t>(read_uint(mem, m + off_->m_id.offset, 8)))))
+        return s;
+  return std::nullopt;
 }
 
 std::vector<std::uint64_t> RuntimeModel::allg_addrs(const MemoryReader& mem) const {

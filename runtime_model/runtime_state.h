@@ -115,6 +115,10 @@ class RuntimeModel {
   // allgs (runtime.allgs slice), in order.
   std::vector<std::uint64_t> allg_addrs(const MemoryReader& mem) const;
 
+  // Heap objects the model knows, by field: "g(goid=1).sched.sp", "allp[0].runnext",
+  // "m(id=1).tls[0]"; nullopt for any other address.
+  std::optional<std::string> describe_heap(const MemoryReader& mem, std::uint64_t addr) const;
+
   // "runtime.g0", "runtime.m0" or "g(goid=N)" for a g address; "" if unknown.
   std::string g_name(const MemoryReader& mem, std::uint64_t g) const;
 
@@ -136,6 +140,7 @@ class RuntimeModel {
   StatusNames status_;
   std::unique_ptr<Offsets> off_;
   std::uint64_t g0_ = 0, m0_ = 0, allgs_ = 0, allm_ = 0, allp_ = 0, sched_ = 0;
+  std::uint64_t g_size_ = 0, m_size_ = 0, p_size_ = 0;  // sizeof, from DWARF
 };
 
 }  // namespace gostep::model

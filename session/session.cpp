@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "runtime_model/name_match.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -73,7 +75,22 @@ model::Result<Location> Session::resolve(const std::string& loc) const {
     return model::Error{fmt::format("unknown milestone '{}'; the milestones are: {}", name, names)};
   }
   auto r = symbols_->resolve(loc);
-  if (!r) return model::Error{r.error()};
+  if (!r) {
+    // An unknown symbol: suggest the ones the user probably meant.
+    if (r.error().rfind("no symbol", 0) == 0) {
+      std::vector<std::string> names;
+      for (const auto& s : image_.symbols)
+        if (s.is_function) names.push_back(s.name);
+      const auto close = model::similar_names(names, loc);
+      if (!close.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < close.size(); ++i)
+          list += (i == 0 ? "" : i + 1 == close.size() ? " or " : ", ") + close[i];
+        return model::Error{fmt::format("{}; did you mean {}?", r.error(), list)};
+      }
+    }
+    return model::Error{r.error()};
+  }
   out.addr = *r;
   return out;
 }

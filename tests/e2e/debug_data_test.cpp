@@ -290,7 +290,7 @@ TEST(DebugData, DisassembleErrors) {
                              "disas/q", "echo still here\\n"});
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.status, 0);
-  EXPECT_LINE(r.err, "no symbol 'runtime.setls' (nor 'runtime.setls.abi0'). Did you mean runtime.settls or "
+  EXPECT_LINE(r.err, "no symbol 'runtime.setls' (nor 'runtime.setls.abi0'); did you mean runtime.settls or "
                      "runtime.setg?");
   EXPECT_LINE(r.err, "No function contains the address 0x10; try \"x/10i 0x10\" or \"disassemble START,+LENGTH\".");
   EXPECT_LINE(r.err, "disassemble needs an address; insn:N is a moment, not a place");

@@ -885,12 +885,7 @@ void Debugger::cmd_disassemble(const Args& a) {
       const DataContext ctx{s_, selected_tid_, history_};
       if (const auto v = ctx.evaluate(loc)) return v->value;
     }
-    std::string err = l.error();
-    if (err.rfind("no symbol", 0) == 0) {
-      const std::string sugg = close_matches(code_names(s_), loc);
-      if (!sugg.empty()) err += fmt::format(". Did you mean {}?", sugg);
-    }
-    return model::Error{err};
+    return model::Error{l.error()};  // Session::resolve already suggests close symbols
   };
   GuestAddr lo = 0, hi = 0;
   std::string head;

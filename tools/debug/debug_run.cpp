@@ -59,10 +59,11 @@ std::string Debugger::location_line(int tid) {
   if (!t) return "";
   const GuestAddr pc = p.regs_of(*t)[Reg::rip];
   std::string s = fmt::format("{:#x} in {}", pc, s_.symbols().describe_code(pc));
-  if (auto src = s_.symbols().source(pc)) {
-    s += fmt::format(" at {}", src->short_form());
+  auto src = s_.symbols().source(pc);
+  if (src) s += fmt::format(" at {}", src->short_form());
+  s += fmt::format("   [thread {}]", tid);  // every stop names its thread
+  if (src)
     if (auto text = sources_.line(src->full_path, src->line)) s += fmt::format("\n{}\t{}", src->line, *text);
-  }
   return s + "\n";
 }
 
@@ -108,7 +109,8 @@ void Debugger::report_effects(const InstructionEffects& fx) {
   j["registers"] = regs;
   nlohmann::ordered_json writes = nlohmann::ordered_json::array();
   for (const auto& w : fx.writes) {
-    const auto name = s_.symbols().describe_data(w.addr);
+    auto name = s_.symbols().describe_data(w.addr);
+    if (!name && s_.model()) name = s_.model()->describe_heap(s_.reader(), w.addr);
     s += fmt::format("   mem     {}{}: {} -> {}{}\n", hex(w.addr), name ? " " + *name : "", bytes_hex(w.before),
                      bytes_hex(w.after), w.by_kernel ? " (by the kernel)" : "");
     writes.push_back({{"addr", hex(w.addr)},

@@ -1,0 +1,54 @@
+#include "name_match.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace gostep::model {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t prev = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> similar_names(const std::vector<std::string>& names, std::string_view typed,
+                                       std::size_t max) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  const std::size_t budget = typed.size() < 6 ? 1 : 2;
+  for (const auto& n : names) {
+    std::string_view base = n;
+    if (base.size() > 5 && base.substr(base.size() - 5) == ".abi0") base.remove_suffix(5);
+    const auto dot = base.rfind('.');
+    const std::string_view last = dot == std::string_view::npos ? base : base.substr(dot + 1);
+    std::size_t score = 100;
+    if (last == typed) score = 0;  // newproc1 -> runtime.newproc1
+    else if (std::max(base.size(), typed.size()) - std::min(base.size(), typed.size()) <= budget) {
+      const std::size_t d = edit_distance(typed, base);
+      if (d <= budget) score = d;
+    }
+    if (score == 100 && std::max(last.size(), typed.size()) - std::min(last.size(), typed.size()) <= budget) {
+      const std::size_t d = edit_distance(typed, last);
+      if (d <= budget) score = d + 1;
+    }
+    if (score < 100) scored.emplace_back(score, std::string(base));
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (auto& [score, name] : scored) {
+    if (std::find(out.begin(), out.end(), name) != out.end()) continue;
+    out.push_back(std::move(name));
+    if (out.size() == max) break;
+  }
+  return out;
+}
+
+}  // namespace gostep::model
