@@ -73,16 +73,16 @@ void Process::setup_hooks() {
   // RDTSC/RDTSCP read the virtual clock: note the site, fix EDX:EAX after it.
   for (const TscSite& site : find_tsc_sites(image_)) {
     const GuestAddr after = site.addr + site.length;
-    uc_.add_address_hook(site.addr, [this, after](GuestAddr) { tsc_pending_ = after; });
     const bool rdtscp = site.rdtscp;
-    uc_.add_address_hook(after, [this, rdtscp](GuestAddr pc) {
-      if (tsc_pending_ != pc) return;
-      tsc_pending_ = 0;
-      const std::uint64_t tsc = now_ns();
-      uc_.set_reg(Reg::rax, tsc & 0xffffffffu);
-      uc_.set_reg(Reg::rdx, tsc >> 32);
-      if (rdtscp) uc_.set_reg(Reg::rcx, 0);  // IA32_TSC_AUX: CPU 0
+    uc_.add_address_hook(site.addr, [this, after, rdtscp](GuestAddr) {
+      tsc_pending_ = after;
+      tsc_pending_rdtscp_ = rdtscp;
     });
+    // With the per-instruction hook, on_insn applies the fix-up first thing at
+    // `after`, before it may stop there (Unicorn skips later hooks of an
+    // instruction once one stops, so a separate hook could miss it).
+    if (!opts_.per_instruction_hook)
+      uc_.add_address_hook(after, [this](GuestAddr pc) { apply_tsc(pc); });
   }
 }
 
@@ -224,8 +224,19 @@ void Process::on_write(GuestAddr addr, std::uint64_t size, bool by_kernel) {
     }
 }
 
+// The instruction after an RDTSC/RDTSCP: load EDX:EAX from the virtual clock.
+void Process::apply_tsc(GuestAddr pc) {
+  if (tsc_pending_ != pc) return;
+  tsc_pending_ = 0;
+  const std::uint64_t tsc = now_ns();
+  uc_.set_reg(Reg::rax, tsc & 0xffffffffu);
+  uc_.set_reg(Reg::rdx, tsc >> 32);
+  if (tsc_pending_rdtscp_) uc_.set_reg(Reg::rcx, 0);  // IA32_TSC_AUX: CPU 0
+}
+
 // Runs before every instruction. Must not throw and must stay cheap.
 void Process::on_insn(GuestAddr pc) {
+  if (tsc_pending_) apply_tsc(pc);
   if (watch_hit_) {
     engine_stop_ = EngineStop::watch;
     uc_.stop();
@@ -333,11 +344,10 @@ void Process::switch_to(std::size_t index) {
   from.insns += insn_count_ - slice_start_count_;
   slice_start_count_ = insn_count_;
   if (index != current_) {
-    if (from.state != ThreadState::exited) {
-      if (!from.context) from.context = uc_.new_context();
-      uc_.save(*from.context);
-      from.fs_base = uc_.reg(Reg::fs_base);
-    }
+    // Saved for exited threads too: their last registers stay readable (regs_of).
+    if (!from.context) from.context = uc_.new_context();
+    uc_.save(*from.context);
+    from.fs_base = uc_.reg(Reg::fs_base);
     current_ = index;
     Thread& to = *threads_[index];
     uc_.restore(*to.context);

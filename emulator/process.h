@@ -200,6 +200,7 @@ class Process {
   StopReason fatal_signal(const PendingSignal& s);
   void update_next_stop();
   void on_insn(GuestAddr pc);
+  void apply_tsc(GuestAddr pc);
   void on_write(GuestAddr addr, std::uint64_t size, bool by_kernel);
 
   const ElfImage& image_;
@@ -224,7 +225,8 @@ class Process {
   std::unordered_set<GuestAddr> breakpoints_;
   std::optional<GuestAddr> resume_over_bp_;  // the breakpoint we stopped at, not hit again
   GuestAddr cur_pc_ = 0;
-  GuestAddr tsc_pending_ = 0;
+  GuestAddr tsc_pending_ = 0;  // the instruction after an RDTSC that just ran
+  bool tsc_pending_rdtscp_ = false;
   std::uint64_t slice_start_count_ = 0;
 
   // Why the engine stopped.

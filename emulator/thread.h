@@ -13,7 +13,7 @@ namespace gostep {
 enum class ThreadState { runnable, blocked, exited };
 
 // Why a blocked thread waits, and so what wakes it.
-enum class WaitKind { none, futex, sleep, epoll };
+enum class WaitKind { none, futex, sleep, epoll, yield };
 
 struct AltStack {
   GuestAddr sp = 0;

@@ -148,8 +148,19 @@ RunResult Session::step_instruction(int tid, bool effects) {
   }
   p.take_syscall_log();
   const std::uint64_t start = p.thread_insns(*t);
+  const std::uint64_t give_up_at = p.insn_count() + 10'000'000;
   std::vector<SyscallRecord> calls;
   for (;;) {
+    if (p.insn_count() >= give_up_at) {
+      // The selected thread stays blocked while others run: do not hang the prompt.
+      out.stop.kind = StopKind::guest_error;
+      out.stop.tid = tid;
+      out.stop.pc = p.regs_of(*t)[Reg::rip];
+      out.stop.detail = fmt::format("thread {} did not run for 10,000,000 instructions of other threads "
+                                    "(it is blocked); \"thread N\" selects another one",
+                                    tid);
+      break;
+    }
     const GuestAddr pc_now = p.regs_of(p.current())[Reg::rip];
     if (p.current().tid == tid) {
       fx.pc = pc_now;

@@ -75,7 +75,7 @@ int DumpCommand::execute() {
       done[i] = true;
       --left;
       if (json_) {
-        fmt::print("{}\n", dump_json(stop, st).dump());
+        fmt::print("{}\n", dump_json(stop, st).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
       } else {
         fmt::print("{}{}", first ? "" : "\n", state_text(stop, targets[i].text, st));
         first = false;

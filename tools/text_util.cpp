@@ -3,6 +3,7 @@
 #include "runtime_model/name_match.h"
 
 #include <algorithm>
+#include <charconv>
 #include <vector>
 
 namespace gostep {
@@ -16,6 +17,12 @@ std::string with_commas(std::uint64_t n) {
     out += digits[i];
   }
   return out;
+}
+
+bool parse_uint(const std::string& s, std::uint64_t& out, int base) {
+  if (s.empty()) return false;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
+  return ec == std::errc() && p == s.data() + s.size();
 }
 
 std::string trim(const std::string& s) {

@@ -23,9 +23,10 @@ GOSTEP_SYSCALL(futex) {
         std::int64_t ts[2];
         if (!p.memory().read(a.a[3], ts, sizeof ts)) return SysResult::ret(-EFAULT);
         if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1'000'000'000) return SysResult::ret(-EINVAL);
-        const std::uint64_t ns = static_cast<std::uint64_t>(ts[0]) * 1'000'000'000ULL + static_cast<std::uint64_t>(ts[1]);
-        // FUTEX_WAIT's timeout is relative; WAIT_BITSET's is absolute (monotonic).
-        deadline = op == FUTEX_WAIT ? p.now_ns() + ns : ns;
+        const auto secs = static_cast<std::uint64_t>(ts[0]);
+        const std::uint64_t ns = secs > 18'000'000'000ULL ? ~0ULL : secs * 1'000'000'000ULL + static_cast<std::uint64_t>(ts[1]);
+        // FUTEX_WAIT's timeout is relative; WAIT_BITSET's is absolute (monotonic). Saturating.
+        deadline = op == FUTEX_WAIT ? (p.now_ns() + ns < ns ? ~0ULL : p.now_ns() + ns) : ns;
       }
       t.futex_addr = uaddr;
       p.block_current(WaitKind::futex, deadline, -ETIMEDOUT);

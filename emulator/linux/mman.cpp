@@ -73,7 +73,8 @@ GOSTEP_SYSCALL(brk) {
   GuestAddr cur = heap ? heap->end : start;
   const GuestAddr want = a.a[0];
   if (want > cur && want < start + (1ULL << 30) && p.memory().is_free(cur, page_up(want) - cur)) {
-    p.memory().map_fixed(start, page_up(want) - start, kProtRead | kProtWrite, "[heap]");
+    // Only the new part: what the heap already holds stays.
+    p.memory().map_fixed(cur, page_up(want) - cur, kProtRead | kProtWrite, "[heap]");
     cur = page_up(want);
   }
   return SysResult::ret(static_cast<std::int64_t>(cur));

@@ -29,7 +29,7 @@ GOSTEP_SYSCALL(sched_yield) {
   (void)a;
   (void)t;
   // Return 0 now and let the scheduler move on: the thread stays runnable.
-  p.block_current(WaitKind::sleep, p.now_ns(), 0);
+  p.block_current(WaitKind::yield, p.now_ns(), 0);
   return SysResult::blocked();
 }
 

@@ -8,11 +8,15 @@
 
 namespace gostep::linux_abi {
 namespace {
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return a + b < a ? ~0ULL : a + b; }
+
 bool read_timespec(Process& p, GuestAddr addr, std::uint64_t& ns) {
   std::int64_t ts[2];
   if (!p.memory().read(addr, ts, sizeof ts)) return false;
   if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1'000'000'000) return false;
-  ns = static_cast<std::uint64_t>(ts[0]) * 1'000'000'000ULL + static_cast<std::uint64_t>(ts[1]);
+  // Saturate: a timeout of centuries is "forever", never an overflow into the past.
+  const auto secs = static_cast<std::uint64_t>(ts[0]);
+  ns = secs > 18'000'000'000ULL ? ~0ULL : secs * 1'000'000'000ULL + static_cast<std::uint64_t>(ts[1]);
   return true;
 }
 }  // namespace
@@ -21,7 +25,7 @@ GOSTEP_SYSCALL(nanosleep) {
   (void)t;
   std::uint64_t ns = 0;
   if (!read_timespec(p, a.a[0], ns)) return SysResult::ret(-EINVAL);
-  p.block_current(WaitKind::sleep, p.now_ns() + ns, 0);
+  p.block_current(WaitKind::sleep, saturating_add(p.now_ns(), ns), 0);
   return SysResult::blocked();
 }
 
@@ -30,8 +34,9 @@ GOSTEP_SYSCALL(clock_nanosleep) {
   std::uint64_t ns = 0;
   if (!read_timespec(p, a.a[2], ns)) return SysResult::ret(-EINVAL);
   const bool absolute = a.a[1] & TIMER_ABSTIME;
-  std::uint64_t deadline = absolute ? ns : p.now_ns() + ns;
-  if (absolute && a.a[0] == CLOCK_REALTIME) deadline = ns - Process::kRealtimeEpochNs + Process::kMonotonicStart;
+  std::uint64_t deadline = absolute ? ns : saturating_add(p.now_ns(), ns);
+  if (absolute && a.a[0] == CLOCK_REALTIME)  // a wall-clock time before the epoch is already past
+    deadline = ns < Process::kRealtimeEpochNs ? 0 : ns - Process::kRealtimeEpochNs + Process::kMonotonicStart;
   p.block_current(WaitKind::sleep, deadline, 0);
   return SysResult::blocked();
 }

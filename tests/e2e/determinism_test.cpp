@@ -55,3 +55,24 @@ TEST(Determinism, AnotherQuantumChangesTheSchedule) {
 
 }  // namespace
 }  // namespace gostep::test
+
+namespace gostep::test {
+namespace {
+
+// RDTSC reads the virtual clock even when a stop (a time slice ending, a
+// single step) falls right after it: the fix-up runs before any stop.
+TEST(Determinism, RdtscReadsTheVirtualClockAcrossStops) {
+  const std::string prog = std::string(GOSTEP_ASM_DIR) + "/rdtsc";
+  const RunResult plain = run_gostep({"run", prog});
+  const RunResult sliced = run_gostep({"run", "--quantum", "1", prog});
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_EQ(plain.out, sliced.out);
+  // The first RDTSC is the program's first instruction: 1 ns after the start (1 s).
+  EXPECT_EQ(plain.out.rfind("0x000000003b9aca01\n", 0), 0u) << plain.out;
+  const RunResult stepped = run_gostep({"debug", prog, "--batch", "-ex", "stepi", "-ex", "print/x $rax"});
+  ASSERT_EQ(stepped.status, 0) << stepped.err;
+  EXPECT_NE(stepped.out.find("$1 = 0x3b9aca01"), std::string::npos) << stepped.out;
+}
+
+}  // namespace
+}  // namespace gostep::test

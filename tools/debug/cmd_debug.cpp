@@ -19,7 +19,7 @@ std::string extract_command_sources(std::vector<std::string>& args, std::vector<
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (!in_debug || after_dashdash) {
-      if (a == "debug") in_debug = true;
+      if (i == 0 && a == "debug") in_debug = true;  // the subcommand, not a guest argument
       kept.push_back(a);
       continue;
     }

@@ -7,6 +7,7 @@
 #include "debugger.h"
 #include "emulator/linux/syscall_table.h"
 #include "expr.h"
+#include "tools/text_util.h"
 #include "tools/symbols.h"
 
 namespace gostep {
@@ -17,11 +18,12 @@ std::vector<int> parse_numbers(const std::string& s, std::string& bad) {
   std::istringstream in(s);
   std::string w;
   while (in >> w) {
-    if (w.find_first_not_of("0123456789") != std::string::npos || w.empty()) {
+    std::uint64_t n = 0;
+    if (!parse_uint(w, n) || n > 1'000'000'000) {
       bad = w;
       return {};
     }
-    out.push_back(std::stoi(w));
+    out.push_back(static_cast<int>(n));
   }
   return out;
 }
@@ -216,8 +218,8 @@ void Debugger::cmd_catch(const Args& a) {
   std::string w, names;
   while (in >> w) {
     std::uint64_t nr = 0;
-    if (w.find_first_not_of("0123456789") == std::string::npos) {
-      nr = std::stoull(w);
+    if (parse_uint(w, nr)) {
+      if (nr > 1023) return error(fmt::format("Unknown syscall number '{}'.", w));
     } else if (const SyscallInfo* info = find_syscall(w)) {
       nr = static_cast<std::uint64_t>(info->nr);
     } else {

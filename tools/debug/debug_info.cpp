@@ -8,6 +8,7 @@
 #include "emulator/linux/syscall_table.h"
 #include "tools/state_json.h"
 #include "tools/state_text.h"
+#include "tools/text_util.h"
 
 namespace gostep {
 namespace {
@@ -83,10 +84,11 @@ void Debugger::cmd_info(const Args& a) {
       if (!st.tls.g || !*st.tls.g) return error("This thread has no g in its TLS slot yet; give a goid or an address.");
       addr = *st.tls.g;
     } else if (arg.rfind("0x", 0) == 0) {
-      addr = std::stoull(arg, nullptr, 16);
+      if (!parse_uint(arg.substr(2), addr, 16)) return error(fmt::format("bad address \"{}\"", arg));
     } else {
-      if (arg.find_first_not_of("0123456789") != std::string::npos) return error("info g takes a goid or a 0xADDR");
-      const std::int64_t goid = std::stoll(arg);
+      std::uint64_t n = 0;
+      if (!parse_uint(arg, n) || n > (1ULL << 62)) return error("info g takes a goid or a 0xADDR");
+      const auto goid = static_cast<std::int64_t>(n);
       for (const auto& g : st.allgs)
         if (g.goid == goid) addr = g.addr;
       if (!addr) return error(fmt::format("No goroutine with goid {}; \"info goroutines\" lists them.", goid));
@@ -137,7 +139,9 @@ void Debugger::cmd_info_threads(const Args&) {
 void Debugger::cmd_thread(const Args& a) {
   if (a.rest.empty()) return say(fmt::format("[Current thread is {}]\n", selected_tid_));
   if (a.rest.find_first_not_of("0123456789") != std::string::npos) return error("thread takes a thread id (see \"info threads\")");
-  const int tid = std::stoi(a.rest);
+  std::uint64_t n = 0;
+  if (!parse_uint(a.rest, n) || n > 1'000'000'000) return error(fmt::format("Invalid thread ID: {}", a.rest));
+  const int tid = static_cast<int>(n);
   Thread* t = s_.process().thread_by_tid(tid);
   if (!t || t->state == ThreadState::exited) return error(fmt::format("Invalid thread ID: {}", tid));
   selected_tid_ = tid;

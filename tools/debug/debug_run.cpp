@@ -13,6 +13,7 @@
 #include "tools/state_json.h"
 #include "tools/stop_report.h"
 #include "tools/symbols.h"
+#include "tools/text_util.h"
 
 namespace gostep {
 namespace {
@@ -303,9 +304,8 @@ RunResult Debugger::resume_until_user_stop(std::optional<std::uint64_t> until_in
 
 void Debugger::cmd_continue(const Args& a) {
   if (!guest_alive("continuing")) return;
-  bool ok = true;
-  std::uint64_t ignore = a.rest.empty() ? 1 : 0;
-  if (!a.rest.empty()) ignore = std::stoull("0" + a.rest), ok = ignore > 0 && a.rest.find_first_not_of("0123456789") == std::string::npos;
+  std::uint64_t ignore = 1;
+  const bool ok = a.rest.empty() || (parse_uint(a.rest, ignore) && ignore > 0);
   if (!ok) return error(fmt::format("continue takes a positive count, not \"{}\"", a.rest));
   RunResult r;
   for (std::uint64_t i = 0; i < ignore; ++i) {
@@ -327,7 +327,11 @@ void Debugger::cmd_until(const Args& a) {
   } else {
     s_.process().add_breakpoint(loc->addr);
     r = resume_until_user_stop(std::nullopt, loc->addr);
-    sync_breakpoints();  // drops the temporary one unless a user breakpoint is there too
+    // Drop the temporary breakpoint (wherever we stopped) unless a user's is there.
+    bool user_bp = false;
+    for (const auto& b : breakpoints_)
+      user_bp |= b.type == DebugBreakpoint::Type::breakpoint && b.enabled && b.addr == loc->addr;
+    if (!user_bp) s_.process().remove_breakpoint(loc->addr);
   }
   report_stop(r, true);
 }

@@ -98,7 +98,9 @@ bool Debugger::execute(const std::string& raw) {
   failed_ = false;
   if (line.empty()) return !quit_;
   if (line[0] == '#') {  // comments in scripts are echoed: they are the lecture's narration
-    if (opts_.json) fmt::print("{}\n", nlohmann::ordered_json{{"comment", line}}.dump());
+    // Invalid UTF-8 (typed, or from a source file) is replaced, never thrown.
+    if (opts_.json)
+      fmt::print("{}\n", nlohmann::ordered_json{{"comment", line}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     else fmt::print("{}\n", line);
     std::fflush(stdout);
     return true;
@@ -129,7 +131,7 @@ bool Debugger::execute(const std::string& raw) {
   if (opts_.json) {
     result_["ok"] = !failed_;
     if (!text_.empty()) result_["text"] = text_;
-    fmt::print("{}\n", result_.dump());
+    fmt::print("{}\n", result_.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   } else {
     std::fputs(text_.c_str(), failed_ ? stderr : stdout);
   }

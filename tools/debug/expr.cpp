@@ -292,7 +292,9 @@ class Parser {
       if (close == std::string::npos) return model::Error{"missing ')' in g(N)"};
       const std::string n = path.substr(2, close - 2);
       std::int64_t goid = 0;
-      std::from_chars(n.data(), n.data() + n.size(), goid);
+      const auto [endp, ec] = std::from_chars(n.data(), n.data() + n.size(), goid);
+      if (ec != std::errc() || endp != n.data() + n.size() || n.empty())
+        return model::Error{fmt::format("g(N) needs a goroutine id, not \"{}\"", n)};
       pos = close + 1;
       if (!s_.model()) return model::Error{s_.model_error()};
       for (std::uint64_t g : s_.model()->allg_addrs(s_.reader())) {
@@ -459,6 +461,8 @@ std::string ExprEvaluator::format(const ExprValue& v, char fmt) const {
       const std::uint64_t es = ti->count ? ti->size / ti->count : 8;
       for (std::uint64_t i = 0; i < ti->count && i < 16; ++i) {
         std::uint64_t x = 0;
+        // Only what was read (value_at keeps at most 4096 bytes of a big array).
+        if (i * es + std::min<std::uint64_t>(es, 8) > v.bytes.size()) break;
         std::memcpy(&x, v.bytes.data() + i * es, std::min<std::uint64_t>(es, 8));
         s += fmt::format("{}{:#x}", i ? ", " : "", x);
       }
