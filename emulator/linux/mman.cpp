@@ -48,8 +48,14 @@ GOSTEP_SYSCALL(mprotect) {
   const std::uint64_t len = page_up(a.a[1]);
   if (a.a[1] == 0) return SysResult::ret(0);
   if (!range_ok(a.a[0], len)) return SysResult::ret(-EINVAL);
-  for (GuestAddr q = a.a[0]; q < a.a[0] + len; q += kPageSize)
-    if (!p.memory().find(q)) return SysResult::ret(-ENOMEM);
+  // Every page must be mapped (ENOMEM otherwise): walk the mappings, not the pages,
+  // so a huge range costs nothing.
+  GuestAddr q = a.a[0];
+  while (q < a.a[0] + len) {
+    const Mapping* m = p.memory().find(q);
+    if (!m) return SysResult::ret(-ENOMEM);
+    q = m->end;
+  }
   p.memory().protect(a.a[0], len, prot_of(a.a[2]));
   return SysResult::ret(0);
 }

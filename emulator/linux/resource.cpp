@@ -38,12 +38,17 @@ GOSTEP_SYSCALL(prlimit64) {
   (void)t;
   if (a.a[0] != 0 && a.a[0] != static_cast<std::uint64_t>(p.pid())) return SysResult::ret(-ESRCH);
   if (a.a[1] >= RLIM_NLIMITS) return SysResult::ret(-EINVAL);
-  if (a.a[2]) return SysResult::ret(-EPERM);  // limits are fixed
-  if (a.a[3]) {
-    std::uint64_t lim[2];
-    limit_of(p, a.a[1], lim);
-    if (!p.memory().write(a.a[3], lim, sizeof lim)) return SysResult::ret(-EFAULT);
+  std::uint64_t old[2];
+  limit_of(p, a.a[1], old);
+  if (a.a[2]) {
+    // The same rule as setrlimit: any soft limit up to the hard one; lowering the hard one.
+    std::uint64_t in[2];
+    if (!p.memory().read(a.a[2], in, sizeof in)) return SysResult::ret(-EFAULT);
+    if (in[0] > in[1]) return SysResult::ret(-EINVAL);
+    if (in[1] > old[1]) return SysResult::ret(-EPERM);
+    p.rlimit(static_cast<int>(a.a[1])) = {in[0], in[1]};
   }
+  if (a.a[3] && !p.memory().write(a.a[3], old, sizeof old)) return SysResult::ret(-EFAULT);
   return SysResult::ret(0);
 }
 

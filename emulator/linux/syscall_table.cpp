@@ -51,7 +51,7 @@ constexpr SyscallInfo kTable[] = {
     {290, "eventfd2", {"initval", "flags"}, "Create an event counter", "io", sys_eventfd2},
     {291, "epoll_create1", {"flags"}, "Create an epoll instance", "epoll", sys_epoll_create1},
     {293, "pipe2", {"fds", "flags"}, "Create a pipe inside the guest", "io", sys_pipe2},
-    {302, "prlimit64", {"pid", "resource", "new", "old"}, "Get a resource limit (setting one through it is refused)", "resource", sys_prlimit64},
+    {302, "prlimit64", {"pid", "resource", "new", "old"}, "Get and set a resource limit (as setrlimit: the hard limit can only go down)", "resource", sys_prlimit64},
     {318, "getrandom", {"buf", "count", "flags"}, "Random bytes from --seed", "random", sys_getrandom},
     {326, "copy_file_range", {"fd_in", "off_in", "fd_out", "off_out", "len", "flags"}, "Copy between files in the kernel: refused with EINVAL (no guest file is a regular file), so Go falls back to read and write", "io", sys_copy_file_range},
 };
