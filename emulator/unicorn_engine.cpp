@@ -172,11 +172,6 @@ void UnicornEngine::read(GuestAddr addr, void* out, std::uint64_t len) const {
 void UnicornEngine::write(GuestAddr addr, const void* in, std::uint64_t len) {
   check(uc_mem_write(uc_, addr, in, len), "uc_mem_write");
 }
-void UnicornEngine::invalidate_code(GuestAddr begin, GuestAddr end) {
-  // Not uc_ctl_flush_tlb: a full TB flush makes Unicorn 2.0.1 touch its whole
-  // 1 GiB code buffer (seconds, and 1 GiB of RSS; docs/TRAPS.md).
-  check(uc_ctl_remove_cache(uc_, begin, end), "uc_ctl_remove_cache");
-}
 
 int UnicornEngine::start(GuestAddr pc) { return uc_emu_start(uc_, pc, 0, 0, 0); }
 void UnicornEngine::stop() { uc_emu_stop(uc_); }

@@ -88,9 +88,6 @@ class UnicornEngine {
   void protect(GuestAddr addr, std::uint64_t len, std::uint32_t prot);
   void read(GuestAddr addr, void* out, std::uint64_t len) const;
   void write(GuestAddr addr, const void* in, std::uint64_t len);
-  // Drops translated code covering [begin, end) so newly added hooks and
-  // breakpoints take effect there (Unicorn compiles hook checks into blocks).
-  void invalidate_code(GuestAddr begin, GuestAddr end);
 
   // Runs from `pc` until a hook calls stop(). Returns Unicorn's error code
   // (0 = stopped cleanly); error_text() explains a non-zero one.
