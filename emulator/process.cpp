@@ -12,6 +12,8 @@
 namespace gostep {
 namespace {
 constexpr std::uint64_t kRflagsAtExec = 0x202;  // Linux starts a process with IF set
+constexpr std::uint64_t kSysExitGroup = 231;
+constexpr std::uint64_t kSysEpollPwait = 281;
 }  // namespace
 
 Process::Process(const ElfImage& image, ProcessOptions options)
@@ -173,10 +175,24 @@ void Process::remove_breakpoint(GuestAddr pc) {
   breakpoints_.erase(pc);
 }
 
+void Process::stop_at_thread_insns(std::optional<std::pair<int, std::uint64_t>> target) {
+  thread_target_ = target;
+  update_next_stop();
+}
+
+// Instructions the current thread still has to run before its target; nullopt
+// when the target is another thread's (or there is none).
+std::optional<std::uint64_t> Process::thread_target_remaining() const {
+  if (!thread_target_ || threads_.empty() || threads_[current_]->tid != thread_target_->first) return std::nullopt;
+  const std::uint64_t done = threads_[current_]->insns + (insn_count_ - slice_start_count_);
+  return thread_target_->second > done ? thread_target_->second - done : 0;
+}
+
 void Process::update_next_stop() {
   std::uint64_t n = slice_end_;
   if (opts_.max_insns) n = std::min(n, opts_.max_insns);
   if (stop_before_) n = std::min(n, *stop_before_ > 0 ? *stop_before_ - 1 : 0);
+  if (const auto left = thread_target_remaining()) n = std::min(n, insn_count_ + *left);
   next_stop_ = n;
 }
 
@@ -206,7 +222,11 @@ std::uint64_t Process::thread_insns(const Thread& t) const {
 
 // Before a store lands (Unicorn's write hook, or the Linux layer's copy_to_user).
 void Process::on_write(GuestAddr addr, std::uint64_t size, bool by_kernel) {
-  const GuestAddr pc = by_kernel ? uc_.reg(Reg::rip) - 2 : cur_pc_;
+  // A store by an instruction is that instruction's; the Linux layer's belongs to
+  // the system call it answers (its SYSCALL instruction), or to no instruction
+  // at all when it builds a signal frame or completes a call for a woken thread.
+  GuestAddr pc = cur_pc_;
+  if (by_kernel) pc = kernel_cause_.kind == KernelCause::Kind::syscall ? syscall_pc_ : 0;
   if (log_writes_) {
     MemWrite w;
     w.addr = addr;
@@ -214,13 +234,18 @@ void Process::on_write(GuestAddr addr, std::uint64_t size, bool by_kernel) {
     w.before.resize(std::min<std::uint64_t>(size, 4096));
     mem_.peek(addr, w.before.data(), w.before.size());
     w.pc = pc;
+    w.insn = insn_count_;
+    w.tid = threads_[current_]->tid;
     w.by_kernel = by_kernel;
+    if (by_kernel) w.cause = kernel_cause_;
     write_log_.push_back(std::move(w));
   }
   for (const auto& [start, len] : watch_ranges_)
-    if (addr < start + len && start < addr + size) {
+    if (addr < start + len && start < addr + size && !watch_hit_) {
       watch_hit_ = true;
       watch_writer_ = pc;
+      watch_writer_insn_ = insn_count_;
+      watch_cause_ = by_kernel ? kernel_cause_ : KernelCause{};
     }
 }
 
@@ -242,11 +267,17 @@ void Process::on_insn(GuestAddr pc) {
     uc_.stop();
     return;
   }
+  if (user_interrupt_.load(std::memory_order_relaxed)) {
+    cur_pc_ = pc;
+    engine_stop_ = EngineStop::user_interrupt;
+    uc_.stop();
+    return;
+  }
   if (insn_count_ >= next_stop_) {
-    engine_stop_ = insn_count_ >= slice_end_ && !(opts_.max_insns && insn_count_ >= opts_.max_insns) &&
-                           !(stop_before_ && insn_count_ + 1 >= *stop_before_)
-                       ? EngineStop::quantum
-                       : EngineStop::threshold;
+    const auto left = thread_target_remaining();
+    const bool asked = (opts_.max_insns && insn_count_ >= opts_.max_insns) ||
+                       (stop_before_ && insn_count_ + 1 >= *stop_before_) || (left && *left == 0);
+    engine_stop_ = insn_count_ >= slice_end_ && !asked ? EngineStop::quantum : EngineStop::threshold;
     uc_.stop();
     return;
   }
@@ -298,7 +329,9 @@ void Process::wake_due_threads() {
   for (auto& t : threads_)
     if (t->state == ThreadState::blocked && t->deadline && *t->deadline <= now) {
       if (t->wait == WaitKind::epoll) {
+        kernel_cause_ = {KernelCause::Kind::wake, kSysEpollPwait, 0, t->tid};
         const int n = epoll_collect(*t);
+        kernel_cause_ = {};
         wake(*t, n);
       } else {
         wake(*t, t->timeout_result);
@@ -311,7 +344,9 @@ void Process::recheck_epoll_waiters() {
   fd_changed_ = false;
   for (auto& t : threads_)
     if (t->state == ThreadState::blocked && t->wait == WaitKind::epoll) {
+      kernel_cause_ = {KernelCause::Kind::wake, kSysEpollPwait, 0, t->tid};
       const int n = epoll_collect(*t);
+      kernel_cause_ = {};
       if (n > 0) wake(*t, n);
     }
 }
@@ -401,8 +436,27 @@ void Process::exit_group(int status) {
 
 // ---------------------------------------------------------------- the loop
 
+StopReason Process::watch_stop() {
+  watch_hit_ = false;
+  StopReason r{StopKind::watch};
+  r.tid = current().tid;
+  r.pc = watch_writer_;
+  r.writer_insn = watch_writer_insn_;
+  r.cause = watch_cause_;
+  return r;
+}
+
 StopReason Process::run() {
   if (ended_) return {StopKind::exited, exit_status_, 0, current().tid};
+  if (deferred_fault_) {
+    // The fault we stopped before (stop_on_signals): deliver it now.
+    const PendingSignal s = *deferred_fault_;
+    deferred_fault_.reset();
+    kernel_cause_ = {KernelCause::Kind::signal_delivery, 0, s.sig, current().tid};
+    auto stop = deliver(s, true);
+    kernel_cause_ = {};
+    if (stop) return *stop;
+  }
   for (;;) {
     Thread& t = current();
     if (t.state != ThreadState::runnable) {
@@ -435,19 +489,15 @@ StopReason Process::run() {
       case EngineStop::syscall:
         if (auto stop = handle_syscall()) return *stop;
         if (ended_) return {StopKind::exited, exit_status_, 0, current().tid};
-        if (watch_hit_) {
-          watch_hit_ = false;
-          StopReason r{StopKind::watch};
-          r.tid = current().tid;
-          r.pc = watch_writer_;
-          return r;
-        }
+        if (watch_hit_) return watch_stop();
         break;
-      case EngineStop::watch: {
-        watch_hit_ = false;
-        StopReason r{StopKind::watch};
+      case EngineStop::watch:
+        return watch_stop();
+      case EngineStop::user_interrupt: {
+        user_interrupt_.store(false, std::memory_order_relaxed);
+        StopReason r{StopKind::interrupted};
         r.tid = current().tid;
-        r.pc = watch_writer_;
+        r.pc = uc_.reg(Reg::rip);
         return r;
       }
       case EngineStop::quantum:
@@ -497,11 +547,29 @@ std::optional<StopReason> Process::handle_syscall() {
   args.a[4] = uc_.reg(Reg::r8);
   args.a[5] = uc_.reg(Reg::r9);
   // SYSCALL itself sets RCX to the next RIP and R11 to RFLAGS (Unicorn does not).
+  const std::uint64_t rcx_before = uc_.reg(Reg::rcx), r11_before = uc_.reg(Reg::r11);
   uc_.set_reg(Reg::rcx, next_pc);
   uc_.set_reg(Reg::r11, uc_.reg(Reg::rflags));
 
+  if (args.nr == kSysExitGroup && stop_before_exit_ && resume_over_exit_ != next_pc - 2) {
+    // Undo the SYSCALL: it runs again (and is counted again) on the next run().
+    uc_.set_reg(Reg::rip, next_pc - 2);
+    uc_.set_reg(Reg::rcx, rcx_before);
+    uc_.set_reg(Reg::r11, r11_before);
+    --insn_count_;
+    resume_over_exit_ = next_pc - 2;
+    StopReason r{StopKind::before_exit};
+    r.tid = t.tid;
+    r.pc = next_pc - 2;
+    r.syscall_nr = args.nr;
+    return r;
+  }
+  resume_over_exit_.reset();
   const SyscallInfo* info = find_syscall(args.nr);
+  syscall_pc_ = next_pc - 2;
+  kernel_cause_ = {KernelCause::Kind::syscall, args.nr, 0, t.tid};
   SysResult res = info ? info->handler(*this, t, args) : SysResult::unsupported();
+  kernel_cause_ = {};
   syscall_counts_[info ? info->name : syscall_name(args.nr)]++;
   if (syscall_log_.size() < 100000) {
     SyscallRecord rec{t.tid, next_pc - 2, args.nr, {}, res.value, res.kind == SysResult::Kind::blocked};
@@ -538,7 +606,7 @@ std::optional<StopReason> Process::handle_syscall() {
 
 std::optional<StopReason> Process::handle_fault() {
   PendingSignal s;
-  if (interrupt_ == 0) {
+  if (!interrupt_) {
     // A memory access Unicorn could not complete: the instruction did not run.
     // Undo its count, and put RIP back on it (Linux reports the faulting RIP).
     if (opts_.per_instruction_hook) {
@@ -549,8 +617,8 @@ std::optional<StopReason> Process::handle_fault() {
     s.code = fault_.mapped ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
     s.addr = fault_.addr;
   } else {
-    const std::uint32_t intno = interrupt_;
-    interrupt_ = 0;
+    const std::uint32_t intno = *interrupt_;
+    interrupt_.reset();
     switch (intno) {
       case 0: s.sig = SIGFPE; s.code = 1; /* FPE_INTDIV */ break;
       case 1:
@@ -566,7 +634,19 @@ std::optional<StopReason> Process::handle_fault() {
       s.addr = intno == 13 ? 0 : cur_pc_;
     }
   }
-  return deliver(s, true);
+  if ((stop_signals_ & (1ULL << (s.sig - 1))) && !ended_) {
+    // Stop before delivering it (a debugger shows the fault first); run() delivers it.
+    deferred_fault_ = s;
+    StopReason r{StopKind::signal_received};
+    r.signal = s.sig;
+    r.tid = current().tid;
+    r.pc = uc_.reg(Reg::rip);
+    return r;
+  }
+  kernel_cause_ = {KernelCause::Kind::signal_delivery, 0, s.sig, current().tid};
+  auto stop = deliver(s, true);
+  kernel_cause_ = {};
+  return stop;
 }
 
 }  // namespace gostep

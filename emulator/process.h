@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -36,6 +37,15 @@ struct ProcessOptions {
   int stderr_fd = 2;              // host fd the guest's fd 2 writes to
 };
 
+// What the Linux layer was doing when it wrote guest memory (watchpoints and the
+// effect display name it instead of an instruction).
+struct KernelCause {
+  enum class Kind { none, syscall, signal_delivery, wake } kind = Kind::none;
+  std::uint64_t syscall_nr = 0;  // syscall: the call; wake: the call the thread was blocked in
+  int signal = 0;                // signal_delivery
+  int tid = 0;                   // the thread it was for
+};
+
 enum class StopKind {
   exited,               // exit_group, or the last thread's exit
   killed,               // a signal with no handler ended it (exit 128+N)
@@ -45,8 +55,11 @@ enum class StopKind {
   breakpoint,           // about to execute a breakpoint address
   watch,                // a watched range was written (the stop is after the writing instruction)
   syscall_caught,       // a system call named by catch_syscalls returned (the stop is after it)
-  insn_reached,         // stop_before_insn reached
+  insn_reached,         // stop_before_insn or the thread instruction target reached
   guest_error,          // something gostep cannot continue from (bad clone flags...)
+  interrupted,          // request_interrupt() (Ctrl-C in the debugger)
+  before_exit,          // about to make exit_group (stop_before_exit), the SYSCALL not yet executed
+  signal_received,      // about to deliver a signal named by stop_on_signals (not yet delivered)
 };
 
 struct StopReason {
@@ -55,7 +68,9 @@ struct StopReason {
   int signal = 0;        // killed
   int tid = 0;           // the thread that stopped
   GuestAddr pc = 0;      // the instruction involved
-  std::uint64_t syscall_nr = 0;  // unsupported_syscall
+  std::uint64_t syscall_nr = 0;  // unsupported_syscall, syscall_caught, before_exit
+  std::uint64_t writer_insn = 0; // watch: the index of the instruction (or SYSCALL) that wrote
+  KernelCause cause;             // watch: the Linux layer's activity when it wrote (none: an instruction)
   std::string detail;    // e.g. "fault at 0x0 (read, unmapped)"
 };
 
@@ -80,8 +95,11 @@ struct MemWrite {
   GuestAddr addr = 0;
   std::uint32_t size = 0;
   std::vector<std::uint8_t> before;  // the bytes it overwrote
-  GuestAddr pc = 0;                  // the instruction (or SYSCALL) that wrote
+  GuestAddr pc = 0;                  // the instruction (or SYSCALL) that wrote; 0 for signal frames
+  std::uint64_t insn = 0;            // its index (1-based)
+  int tid = 0;                       // the thread on the CPU
   bool by_kernel = false;
+  KernelCause cause;                 // by_kernel: which call or signal delivery
 };
 
 // The last system call a thread made, for traces and the effect display.
@@ -121,6 +139,15 @@ class Process {
 
   // Stop conditions.
   void stop_before_insn(std::optional<std::uint64_t> n);  // 1-based, across all threads
+  // Stop (insn_reached) once thread `tid` has executed `n` instructions in all.
+  void stop_at_thread_insns(std::optional<std::pair<int, std::uint64_t>> target);
+  // Stop before the SYSCALL of exit_group executes (a debugger keeps the process).
+  void stop_before_exit(bool on) { stop_before_exit_ = on; }
+  // Stop before delivering these signals (bit sig-1); the next run delivers it.
+  void stop_on_signals(std::uint64_t mask) { stop_signals_ = mask; }
+  // Async-signal-safe: the run stops before the next instruction (interrupted).
+  void request_interrupt() { user_interrupt_.store(true, std::memory_order_relaxed); }
+  void clear_interrupt() { user_interrupt_.store(false, std::memory_order_relaxed); }
   // The next run() does not stop at a breakpoint at `pc` (stepping off one).
   void skip_breakpoint_once(GuestAddr pc) { resume_over_bp_ = pc; }
   bool has_breakpoint(GuestAddr pc) const { return breakpoints_.count(pc) != 0; }
@@ -199,6 +226,8 @@ class Process {
   std::optional<StopReason> deliver(const PendingSignal& s, bool synchronous);
   StopReason fatal_signal(const PendingSignal& s);
   void update_next_stop();
+  std::optional<std::uint64_t> thread_target_remaining() const;
+  StopReason watch_stop();
   void on_insn(GuestAddr pc);
   void apply_tsc(GuestAddr pc);
   void on_write(GuestAddr addr, std::uint64_t size, bool by_kernel);
@@ -222,6 +251,15 @@ class Process {
   std::uint64_t slice_end_ = 0;
   std::uint64_t next_stop_ = 0;    // the hook stops when insn_count_ reaches this
   std::optional<std::uint64_t> stop_before_;
+  std::optional<std::pair<int, std::uint64_t>> thread_target_;
+  bool stop_before_exit_ = false;
+  std::optional<GuestAddr> resume_over_exit_;  // the exit_group we stopped before
+  std::uint64_t stop_signals_ = 0;
+  int resume_with_signal_ = 0;                 // the pending signal we stopped before
+  std::atomic<bool> user_interrupt_{false};
+  KernelCause kernel_cause_;                   // what the Linux layer is doing now
+  GuestAddr syscall_pc_ = 0;                   // the SYSCALL it answers
+  std::optional<PendingSignal> deferred_fault_;  // stopped before delivering it
   std::unordered_set<GuestAddr> breakpoints_;
   std::optional<GuestAddr> resume_over_bp_;  // the breakpoint we stopped at, not hit again
   GuestAddr cur_pc_ = 0;
@@ -230,14 +268,14 @@ class Process {
   std::uint64_t slice_start_count_ = 0;
 
   // Why the engine stopped.
-  enum class EngineStop { none, syscall, quantum, threshold, breakpoint, fault, interrupt, block, watch };
+  enum class EngineStop { none, syscall, quantum, threshold, breakpoint, fault, interrupt, block, watch, user_interrupt };
   EngineStop engine_stop_ = EngineStop::none;
   struct Fault {
     GuestAddr addr = 0;
     MemAccess access = MemAccess::read;
     bool mapped = false;
   } fault_;
-  std::uint32_t interrupt_ = 0;
+  std::optional<std::uint32_t> interrupt_;  // the CPU exception being handled (0 is #DE, divide error)
 
   // Writes: the effect display's log and the watchpoints' ranges.
   bool log_writes_ = false;
@@ -245,6 +283,8 @@ class Process {
   std::vector<std::pair<GuestAddr, std::uint64_t>> watch_ranges_;
   bool watch_hit_ = false;
   GuestAddr watch_writer_ = 0;
+  std::uint64_t watch_writer_insn_ = 0;
+  KernelCause watch_cause_;
   std::vector<SyscallRecord> syscall_log_;
   std::unordered_set<std::uint64_t> caught_syscalls_;
   bool catch_all_syscalls_ = false;

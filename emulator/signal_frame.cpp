@@ -60,9 +60,24 @@ std::optional<StopReason> Process::deliver_pending_signals() {
   Thread& t = current();
   while (std::uint64_t ready = t.pending & ~t.sigmask) {
     const int sig = __builtin_ctzll(ready) + 1;
+    const SigAction& act = sigactions_[static_cast<std::size_t>(sig)];
+    const bool acts = act.handler > 1 || (act.handler == 0 && !default_ignored(sig));
+    if ((stop_signals_ & bit(sig)) && acts && resume_with_signal_ != sig) {
+      // Stop before delivering it (it stays pending); the next run delivers it.
+      resume_with_signal_ = sig;
+      StopReason r{StopKind::signal_received};
+      r.signal = sig;
+      r.tid = t.tid;
+      r.pc = uc_.reg(Reg::rip);
+      return r;
+    }
+    resume_with_signal_ = 0;
     t.pending &= ~bit(sig);
     const PendingSignal s = t.pending_info[sig - 1];
-    if (auto stop = deliver(s, false)) return stop;
+    kernel_cause_ = {KernelCause::Kind::signal_delivery, 0, sig, t.tid};
+    auto stop = deliver(s, false);
+    kernel_cause_ = {};
+    if (stop) return stop;
     if (ended_) return StopReason{StopKind::exited, exit_status_, 0, t.tid};
   }
   return std::nullopt;

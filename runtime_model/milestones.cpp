@@ -1,6 +1,6 @@
 #include "milestones.h"
 
-#include <capstone/capstone.h>
+#include "emulator/disassembler.h"
 
 #include <algorithm>
 #include <functional>
@@ -9,13 +9,7 @@
 namespace gostep::model {
 namespace {
 
-struct Insn {
-  GuestAddr addr;
-  std::uint32_t size;
-  unsigned id;
-  std::vector<cs_x86_op> ops;
-  GuestAddr next() const { return addr + size; }
-};
+using Insn = Instruction;
 
 const ElfSymbol* symbol(const ElfImage& img, const std::string& name) {
   for (const auto& s : img.symbols)
@@ -23,27 +17,16 @@ const ElfSymbol* symbol(const ElfImage& img, const std::string& name) {
   return nullptr;
 }
 
-// Decodes one function's instructions (Capstone, with operand details).
+// Decodes one function's instructions (with Capstone's operand details).
 std::vector<Insn> decode_function(const ElfImage& img, const ElfSymbol& fn) {
-  std::vector<Insn> out;
+  static const Disassembler dis(Disassembler::Syntax::intel);
   for (const auto& seg : img.segments) {
     if (fn.addr < seg.vaddr || fn.addr >= seg.vaddr + seg.filesz) continue;
     const std::uint64_t size = std::min<std::uint64_t>(fn.size ? fn.size : 4096, seg.vaddr + seg.filesz - fn.addr);
-    csh h;
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK) return out;
-    cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-    cs_insn* insns = nullptr;
-    const std::size_t n = cs_disasm(h, img.bytes.data() + seg.offset + (fn.addr - seg.vaddr), size, fn.addr, 0, &insns);
-    for (std::size_t i = 0; i < n; ++i) {
-      Insn in{insns[i].address, insns[i].size, insns[i].id, {}};
-      const cs_x86& x = insns[i].detail->x86;
-      in.ops.assign(x.operands, x.operands + x.op_count);
-      out.push_back(std::move(in));
-    }
-    cs_free(insns, n);
-    cs_close(&h);
+    return dis.decode_all(std::span<const std::uint8_t>(img.bytes).subspan(seg.offset + (fn.addr - seg.vaddr), size),
+                          fn.addr);
   }
-  return out;
+  return {};
 }
 
 bool is_reg(const cs_x86_op& op, x86_reg r) { return op.type == X86_OP_REG && op.reg == r; }

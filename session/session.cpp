@@ -21,6 +21,7 @@ Session::Session(const std::string& path, ProcessOptions options) : image_(load_
   std::string why;
   dwarf_ = model::DwarfInfo::open(path, &why);
   if (auto p = model::Pclntab::parse(image_.bytes)) pclntab_ = std::move(p.value());
+  else pclntab_error_ = p.error();
   symbols_ = std::make_unique<model::Symbolizer>(&image_, dwarf_.get(), pclntab_ ? &*pclntab_ : nullptr);
   model::BootstrapOffsets off;
   if (dwarf_) {
@@ -126,84 +127,6 @@ StopReason Session::run_to(const std::vector<Location>& targets, std::vector<std
     }
   }
   return r;
-}
-
-RunResult Session::step_instruction(int tid, bool effects) {
-  Process& p = *process_;
-  Thread* t = p.thread_by_tid(tid);
-  RunResult out;
-  if (!t || t->state == ThreadState::exited) {
-    out.stop.kind = StopKind::guest_error;
-    out.stop.detail = fmt::format("thread {} has exited", tid);
-    return out;
-  }
-  InstructionEffects fx;
-  model::RuntimeState before_state;
-  if (effects) {
-    fx.tid = tid;
-    fx.before = p.regs_of(*t);
-    if (model_) before_state = capture_thread(*t);
-    p.take_write_log();
-    p.set_write_log(true);
-  }
-  p.take_syscall_log();
-  const std::uint64_t start = p.thread_insns(*t);
-  const std::uint64_t give_up_at = p.insn_count() + 10'000'000;
-  std::vector<SyscallRecord> calls;
-  for (;;) {
-    if (p.insn_count() >= give_up_at) {
-      // The selected thread stays blocked while others run: do not hang the prompt.
-      out.stop.kind = StopKind::guest_error;
-      out.stop.tid = tid;
-      out.stop.pc = p.regs_of(*t)[Reg::rip];
-      out.stop.detail = fmt::format("thread {} did not run for 10,000,000 instructions of other threads "
-                                    "(it is blocked); \"thread N\" selects another one",
-                                    tid);
-      break;
-    }
-    const GuestAddr pc_now = p.regs_of(p.current())[Reg::rip];
-    if (p.current().tid == tid) {
-      fx.pc = pc_now;
-      fx.insn = p.insn_count() + 1;
-    }
-    p.skip_breakpoint_once(pc_now);
-    p.stop_before_insn(p.insn_count() + 2);
-    out.stop = p.run();
-    p.stop_before_insn(std::nullopt);
-    for (auto& c : p.take_syscall_log()) calls.push_back(c);
-    if (out.stop.kind != StopKind::insn_reached) break;       // something else stopped us
-    if (p.thread_insns(*t) > start) break;                     // the thread ran its instruction
-    if (!effects) continue;
-    p.take_write_log();  // another thread's instruction: not this step's effect
-  }
-  if (effects) {
-    p.set_write_log(false);
-    fx.after = p.regs_of(*t);
-    for (auto& w : p.take_write_log()) {
-      InstructionEffects::Write e;
-      e.addr = w.addr;
-      e.before = std::move(w.before);
-      e.after.resize(e.before.size());
-      p.memory().peek(w.addr, e.after.data(), e.after.size());
-      e.by_kernel = w.by_kernel;
-      fx.writes.push_back(std::move(e));
-    }
-    for (const auto& c : calls)
-      if (c.tid == tid) fx.syscalls.push_back(c);
-    if (model_) fx.fields = model::RuntimeModel::diff(before_state, capture_thread(*t));
-    out.effects = std::move(fx);
-  }
-  return out;
-}
-
-RunResult Session::resume(std::optional<std::uint64_t> until_insn) {
-  Process& p = *process_;
-  p.skip_breakpoint_once(p.regs_of(p.current())[Reg::rip]);
-  p.stop_before_insn(until_insn);
-  RunResult out;
-  out.stop = p.run();
-  p.stop_before_insn(std::nullopt);
-  return out;
 }
 
 model::RuntimeState Session::capture_thread(Thread& t) {

@@ -28,28 +28,6 @@ struct Location {
   std::string text;        // as the user wrote it
 };
 
-// What one instruction did (the effect display of `stepi`).
-struct InstructionEffects {
-  int tid = 0;
-  GuestAddr pc = 0;           // the instruction that ran
-  std::uint64_t insn = 0;     // its number (1-based, across all threads)
-  RegFile before, after;      // the thread's registers
-  struct Write {
-    GuestAddr addr = 0;
-    std::vector<std::uint8_t> before, after;
-    bool by_kernel = false;
-  };
-  std::vector<Write> writes;
-  std::vector<SyscallRecord> syscalls;
-  std::vector<model::FieldChange> fields;  // runtime fields that changed
-};
-
-// Why a run or step ended, for the command line.
-struct RunResult {
-  StopReason stop;
-  std::optional<InstructionEffects> effects;  // single steps only
-};
-
 // The one-line warning for a binary built by another Go than go1.19 (the model
 // is made and tested for go1.19), or "" for go1.19.x.
 std::string go_version_warning(const std::string& path, const std::string& version);
@@ -66,6 +44,9 @@ class Session {
   const ElfImage& image() const { return image_; }
   const model::DwarfInfo* dwarf() const { return dwarf_.get(); }
   const model::Symbolizer& symbols() const { return *symbols_; }
+  // Go's pclntab (null when the file has none; pclntab_error() says why).
+  const model::Pclntab* pclntab() const { return pclntab_ ? &*pclntab_ : nullptr; }
+  const std::string& pclntab_error() const { return pclntab_error_; }
   // Null when the binary has no usable DWARF; model_error() says why.
   const model::RuntimeModel* model() const { return model_.get(); }
   const std::string& model_error() const { return model_error_; }
@@ -87,20 +68,13 @@ class Session {
   // Returns the stop; `hit` gets the indexes of the targets reached at it.
   StopReason run_to(const std::vector<Location>& targets, std::vector<std::size_t>& hit);
 
-  // Runs the deterministic schedule until thread `tid` has executed one
-  // instruction; with `effects`, records what that instruction did.
-  RunResult step_instruction(int tid, bool effects);
-  // Runs until a breakpoint, a watched range is written, the program ends, or
-  // (when set) the instruction count reaches `until_insn`.
-  RunResult resume(std::optional<std::uint64_t> until_insn = std::nullopt);
-
  private:
   ElfImage image_;
   std::unique_ptr<model::DwarfInfo> dwarf_;
   std::optional<model::Pclntab> pclntab_;
   std::unique_ptr<model::Symbolizer> symbols_;
   std::unique_ptr<model::RuntimeModel> model_;
-  std::string model_error_, version_warning_;
+  std::string model_error_, version_warning_, pclntab_error_;
   std::vector<model::Milestone> milestones_;
   ProcessOptions options_;
   std::unique_ptr<Process> process_;

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "session/session.h"
-#include "state_json.h"
+#include "engine/state_json.h"
 #include "state_text.h"
 #include "stop_report.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "runtime_model/runtime_state.h"
-#include "state_json.h"
+#include "engine/state_json.h"
 
 namespace gostep {
 

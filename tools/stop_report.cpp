@@ -17,7 +17,7 @@ std::string where(Process& p, int tid, GuestAddr pc) {
   std::uint8_t bytes[16] = {};
   const bool ok = p.memory().peek(pc, bytes, sizeof bytes);
   return fmt::format("  thread {}, at {:#x} {}: {}", tid, pc, describe_code_address(p.image(), pc),
-                     ok ? disassemble_one(bytes, sizeof bytes, pc) : "(no code there)");
+                     ok ? disassemble_one(bytes, pc) : "(no code there)");
 }
 
 
@@ -48,6 +48,9 @@ std::string stop_report(Process& p, const StopReason& r) {
     case StopKind::insn_reached:
     case StopKind::watch:
     case StopKind::syscall_caught:
+    case StopKind::interrupted:
+    case StopKind::before_exit:
+    case StopKind::signal_received:
       return "";
     case StopKind::insn_limit:
       return fmt::format("gostep: stopped the guest after {} instructions (--max-insns); if it needs more, "

@@ -12,6 +12,8 @@
 
   .bss
   .balign 8
+  .type ts, @object
+  .size ts, 16
 ts: .skip 16
 futex_word: .skip 4
   .balign 8

@@ -110,6 +110,13 @@ TEST(AsmFixture, Int3WithoutHandlerDiesOfSigtrapLikeNatively) {
   expect_contains(g.err, {"signal 5 (SIGTRAP)", "no handler", "trap_here", "thread 1000"});
 }
 
+TEST(AsmFixture, DivideByZeroWithoutHandlerDiesOfSigfpeLikeNatively) {
+  const RunResult g = run_gostep({"run", fixture("divzero")});
+  EXPECT_EQ(g.status, 128 + 8) << g.err;
+  EXPECT_EQ(native("divzero").status, 128 + 8);
+  expect_contains(g.err, {"signal 8 (SIGFPE)", "no handler", "divide_here", "idivq %rcx", "thread 1000"});
+}
+
 TEST(AsmFixture, NullReadWithoutHandlerDiesOfSigsegvLikeNatively) {
   const RunResult g = run_gostep({"run", fixture("nullread")});
   EXPECT_EQ(g.status, 128 + 11);

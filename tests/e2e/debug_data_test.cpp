@@ -85,7 +85,7 @@ TEST(DebugData, PrintRegistersRuntimePathsFormatsAndHistory) {
   EXPECT_LINE(r.out, "$1 = 0x7fffffffedd0");
   EXPECT_LINE(r.out, "$2 = 0x528b48 <runtime.m0.tls[0]>");
   EXPECT_LINE(r.out, "$3 = 0x45edce <runtime.settls.abi0+14>");
-  EXPECT_LINE(r.out, "$4 = {lo = 0x7ffffffeee68, hi = 0x7fffffffee00}");
+  EXPECT_LINE(r.out, "$4 = {lo: 0x7ffffffeee68, hi: 0x7fffffffee00}");  // Go-style, as Delve prints
   EXPECT_LINE(r.out, "$5 = 140737488285288");
   EXPECT_LINE(r.out, "$6 = 1010");
   EXPECT_LINE(r.out, "$7 = 65 'A'");
@@ -94,7 +94,7 @@ TEST(DebugData, PrintRegistersRuntimePathsFormatsAndHistory) {
   EXPECT_LINE(r.out, "$10 = 0x7fffffffedd8");
   EXPECT_LINE(r.out, "$11 = (*runtime.m) 0x528ac0 <runtime.m0>");
   EXPECT_LINE(r.out, "$12 = (*uintptr) 0x528b50 <runtime.m0.tls[1]>");
-  EXPECT_LINE(r.out, "$13 = {0x0, 0x0, 0x0, 0x0, 0x0, 0x0}");
+  EXPECT_LINE(r.out, "$13 = [0x0, 0x0, 0x0, 0x0, 0x0, 0x0]");
   EXPECT_HAS(r.out, "$14 = \"go1.19");
   EXPECT_HAS(r.out, "$15 = \"go1.19");  // bare print: the last value again
   EXPECT_LINE(r.out, "$16 = {0x0, 0x0}");
@@ -105,7 +105,7 @@ TEST(DebugData, PrintErrorsAreOneLineAndSuggestCloseNames) {
   const RunResult r = debug(at_settls({"p runtime.ncpux", "p ncpu", "p g0.stackguard", "p/q 1", "p/2x 1", "p/xg 1",
                                        "p *0", "p $9", "p $$5", "p (1", "p &1", "p 5"}));
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 1);  // --batch: some command failed
   EXPECT_LINE(r.err, "No symbol \"runtime.ncpux\" in the runtime model. Did you mean runtime.ncpu?");
   EXPECT_LINE(r.err, "No symbol \"ncpu\" in the runtime model. Did you mean runtime.ncpu?");
   EXPECT_LINE(r.err, "There is no member named stackguard in g0 (runtime.g). Did you mean: stack, stackguard0, "
@@ -117,7 +117,7 @@ TEST(DebugData, PrintErrorsAreOneLineAndSuggestCloseNames) {
   EXPECT_LINE(r.err, "History has not yet reached $9.");
   EXPECT_LINE(r.err, "History is empty: print a value first.");
   EXPECT_LINE(r.err, "missing ')'");
-  EXPECT_LINE(r.err, "Attempt to take address of value not located in memory: 1");
+  EXPECT_LINE(r.err, "Attempt to take address of value not located in memory.");
   EXPECT_EQ(lines_of(r.err).size(), 11u) << r.err;  // one line each
   // Failed prints take no history number.
   EXPECT_LINE(r.out, "$1 = 5");
@@ -126,7 +126,7 @@ TEST(DebugData, PrintErrorsAreOneLineAndSuggestCloseNames) {
 TEST(DebugData, PrintJson) {
   const RunResult r = debug(at_settls({"p &m0", "p g0.stack", "p $sp", "p nosuch_thing"}), true);
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 1);  // --batch: "p nosuch_thing" failed
   std::vector<nlohmann::json> prints;
   for (const auto& l : lines_of(r.out)) {
     const auto j = nlohmann::json::parse(l);  // every line is one JSON object
@@ -135,14 +135,18 @@ TEST(DebugData, PrintJson) {
   ASSERT_EQ(prints.size(), 4u) << r.out;
   EXPECT_EQ(prints[0]["ok"], true);
   EXPECT_EQ(prints[0]["history"], 1);
-  EXPECT_EQ(prints[0]["value"], "0x528ac0");
+  EXPECT_EQ(prints[0]["value"]["value"], "0x528ac0");  // the typed value, as data
+  EXPECT_EQ(prints[0]["value"]["kind"], "pointer");
+  EXPECT_EQ(prints[0]["shown"], "0x528ac0");
   EXPECT_EQ(prints[0]["type"], "*runtime.m");
   EXPECT_EQ(prints[0]["symbol"], "runtime.m0");
   EXPECT_EQ(prints[0]["text"], "$1 = (*runtime.m) 0x528ac0 <runtime.m0>\n");
-  EXPECT_EQ(prints[1]["value"], "{lo = 0x7ffffffeee68, hi = 0x7fffffffee00}");
+  EXPECT_EQ(prints[1]["shown"], "{lo: 0x7ffffffeee68, hi: 0x7fffffffee00}");
+  EXPECT_EQ(prints[1]["value"]["kind"], "struct");
+  EXPECT_EQ(prints[1]["value"]["fields"][0]["name"], "lo");
   EXPECT_EQ(prints[1]["type"], "runtime.stack");
   EXPECT_EQ(prints[1]["address"], "0x528760");  // g0.stack is g0's first field
-  EXPECT_EQ(prints[2]["value"], "0x7fffffffedd0");
+  EXPECT_EQ(prints[2]["value"]["value"], "0x7fffffffedd0");
   EXPECT_TRUE(prints[2]["address"].is_null());  // a register lives in no memory
   EXPECT_EQ(prints[3]["ok"], false);
   EXPECT_NE(prints[3]["error"].get<std::string>().find("No symbol \"nosuch_thing\""), std::string::npos);
@@ -177,7 +181,7 @@ TEST(DebugData, ExamineErrors) {
   const RunResult r = debug({"x", "x/4q $sp", "x/2gx 0", "x/5000gx $sp", "x/4gx nosuch", "x/2i 0x10",
                              "x/2gx $sp", "echo still here\\n"});
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 1);  // --batch: some command failed
   EXPECT_LINE(r.err, "Argument required (starting display address): x/FMT ADDR, e.g. x/4gx $sp");
   EXPECT_LINE(r.err, "Undefined output format \"q\". Formats: x d u o t a c s i z; sizes: b h w g "
                      "(x/8gx, x/4bx, x/s, x/3i)");
@@ -219,7 +223,7 @@ TEST(DebugData, DisplayAfterEveryStop) {
   EXPECT_LINE(o, "4:   y  /x $sp");
   EXPECT_EQ(o.find("2:   y"), std::string::npos) << o;
   // Once schedinit made the Ps, the display has a value.
-  EXPECT_LINE(o, "3: allp[0].runnext = 0x0");
+  EXPECT_LINE(o, "3: allp[0].runnext = nil");
   EXPECT_LINE(o, "There are no auto-display expressions now.");
   // The last stepi, after undisplay, shows none.
   const auto last = o.rfind("There are no auto-display expressions now.");
@@ -231,7 +235,7 @@ TEST(DebugData, DisplayErrors) {
   const RunResult r = debug({"display nosuch", "display/q 1", "display 1 +", "undisplay 9", "undisplay x", "display",
                              "echo still here\\n"});
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 1);  // --batch: some command failed
   EXPECT_HAS(r.err, "No symbol \"nosuch\" in the runtime model.");
   EXPECT_LINE(r.err, "Undefined output format \"q\". Formats: x d u o t a c s z (print/x $rax)");
   EXPECT_LINE(r.err, "missing expression");
@@ -248,11 +252,12 @@ TEST(DebugData, DisplayJson) {
   ASSERT_EQ(ls.size(), 3u) << r.out;
   const auto added = nlohmann::json::parse(ls[0]);
   EXPECT_EQ(added["display"]["number"], 1);
-  EXPECT_EQ(added["display"]["value"], "0x0");
+  EXPECT_EQ(added["display"]["shown"], "0x0");
+  EXPECT_EQ(added["display"]["value"]["type"], "uintptr");
   const auto stop = nlohmann::json::parse(ls[2]);
   ASSERT_TRUE(stop.contains("displays")) << ls[2];
   EXPECT_EQ(stop["displays"][0]["expr"], "g0.stack.lo");
-  EXPECT_EQ(stop["displays"][0]["value"], "0x7ffffffeee68");
+  EXPECT_EQ(stop["displays"][0]["shown"], "0x7ffffffeee68");
 }
 
 // ---- disassemble ----
@@ -289,7 +294,7 @@ TEST(DebugData, DisassembleErrors) {
   const RunResult r = debug({"disas runtime.setls", "disas 0x10", "disas insn:5", "disas 0x45edc0,0x45edc0",
                              "disas/q", "echo still here\\n"});
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 1);  // --batch: some command failed
   EXPECT_LINE(r.err, "no symbol 'runtime.setls' (nor 'runtime.setls.abi0'); did you mean runtime.settls or "
                      "runtime.setg?");
   EXPECT_LINE(r.err, "No function contains the address 0x10; try \"x/10i 0x10\" or \"disassemble START,+LENGTH\".");
@@ -326,7 +331,7 @@ TEST(DebugData, ListErrors) {
   const RunResult r = debug({"list main.main", "list main.go:7", "list runtime.mian", "list nosuch.go:3",
                              "list insn:3", "list 9999999", "echo still here\\n"});
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 1);  // --batch: some command failed
   // The fixtures are built with -trimpath: DWARF has no path to read main.go from.
   EXPECT_LINE(r.err, "gostep.example/fixtures/hello/main.go: not available (the program was built with -trimpath)");
   // Also by FILE:LINE: the same note, once per command.
@@ -350,7 +355,7 @@ TEST(DebugData, NothingTypedEndsThePrompt) {
                              "p *$sp@5000", "p/s g0", "undisplay 99999999999", "x/3s 0x4b7a58", "p $99999999999999999999",
                              "echo still here\\n"});
   ASSERT_FALSE(r.timed_out);
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, 1);  // --batch: some command failed
   EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
   EXPECT_LINE(r.out, "still here");
 }

@@ -33,6 +33,8 @@ struct RunSpec {
   std::optional<std::vector<std::string>> env;  // nullopt: this process's environment
   std::string stdin_data;
   int timeout_seconds = 120;
+  // Signals to send the program while it runs: {milliseconds after the start, signal}, in order.
+  std::vector<std::pair<int, int>> signals;
 };
 
 inline RunResult run_program(const RunSpec& spec) {
@@ -77,16 +79,28 @@ inline RunResult run_program(const RunSpec& spec) {
     in_fd = -1;
   }
   int out_fd = out[0], err_fd = err[0];
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(spec.timeout_seconds);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::seconds(spec.timeout_seconds);
+  std::size_t next_signal = 0;
   while (out_fd >= 0 || err_fd >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto now = std::chrono::steady_clock::now();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     if (left.count() <= 0) {
       r.timed_out = true;
       ::kill(pid, SIGKILL);
       break;
     }
+    long wait_ms = left.count();
+    while (next_signal < spec.signals.size()) {
+      const auto at = start + std::chrono::milliseconds(spec.signals[next_signal].first);
+      if (at > now) {
+        wait_ms = std::min<long>(wait_ms, std::chrono::duration_cast<std::chrono::milliseconds>(at - now).count() + 1);
+        break;
+      }
+      ::kill(pid, spec.signals[next_signal++].second);
+    }
     pollfd fds[3] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}, {in_fd, POLLOUT, 0}};
-    if (::poll(fds, 3, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+    if (::poll(fds, 3, static_cast<int>(wait_ms)) < 0 && errno != EINTR) break;
     char buf[65536];
     for (int k = 0; k < 2; ++k) {
       int& fd = k == 0 ? out_fd : err_fd;

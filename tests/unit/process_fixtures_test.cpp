@@ -209,6 +209,14 @@ TEST(ProcessFixture, SignalInt3WithoutHandlerKills) {
   EXPECT_TRUE(r.p().ended());
 }
 
+TEST(ProcessFixture, SignalDivideErrorIsSigfpeAtTheDivide) {
+  FixtureRun r("divzero");
+  EXPECT_EQ(r.stop.kind, StopKind::killed);
+  EXPECT_EQ(r.stop.signal, 8);
+  EXPECT_EQ(r.stop.exit_status, 136);
+  EXPECT_EQ(r.stop.pc, r.sym("divide_here") + 9);  // xor 2 bytes, mov 5, cqo 2: the idiv
+}
+
 TEST(ProcessFixture, SignalNullReadWithoutHandlerKillsAtTheLoad) {
   FixtureRun r("nullread");
   EXPECT_EQ(r.stop.kind, StopKind::killed);

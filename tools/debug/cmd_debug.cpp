@@ -4,12 +4,14 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "debugger.h"
 #include "line_reader.h"
-#include "session/session.h"
+#include "engine/target.h"
 
 namespace gostep {
 
@@ -55,6 +57,28 @@ void DebugCommand::attach(CLI::App& cmd) {
   cmd.add_option("--command,-x", ignored_, "Run the commands in FILE (-x FILE; '#' lines are echoed)")->type_name("FILE");
 }
 
+namespace {
+
+// Ctrl-C: the guest stops at the next instruction boundary (the engine's
+// interrupt); at the prompt the line is dropped. gostep never dies of SIGINT here.
+engine::Target* g_target = nullptr;
+volatile std::sig_atomic_t g_sigint = 0;
+
+extern "C" void on_sigint(int) {
+  g_sigint = 1;
+  if (g_target) g_target->request_interrupt();
+}
+
+void install_sigint_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a read at the prompt returns, and the line is dropped
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+}  // namespace
+
 int DebugCommand::execute() {
   ProcessOptions po = to_process_options(opts_);
   po.track_writes = true;
@@ -66,35 +90,76 @@ int DebugCommand::execute() {
       return 125;
     }
   }
+  // Scripts are checked before anything runs: a typo in a path is a usage error.
+  for (const auto& [kind, arg] : sources) {
+    if (kind != 'x') continue;
+    std::error_code ec;
+    if (std::filesystem::is_directory(arg, ec)) {
+      fmt::print(stderr, "gostep: -x {}: is a directory; give the path of a command script\n", arg);
+      return 125;
+    }
+    if (!std::filesystem::exists(arg, ec)) {
+      fmt::print(stderr, "gostep: -x {}: no such file; give the path of a command script\n", arg);
+      return 125;
+    }
+  }
   // The guest's own output goes to stderr so that gostep's (and its JSON) stays clean.
   po.stdout_fd = 2;
-  Session session(opts_.prog, po);
+  engine::Target target(opts_.prog, po);
   DebugOptions dopts;
   dopts.json = json_;
   dopts.color = false;
-  Debugger dbg(session, dopts);
+  Debugger dbg(target, dopts);
+  g_target = &target;
+  install_sigint_handler();
   if (!json_) fmt::print("{}", dbg.banner());
   std::fflush(stdout);
 
+  // --batch: 1 when any command failed, else 0 (the guest's own exit status is in
+  // its stop report and the JSON). An error in a -x script ends that script, as in gdb.
+  bool any_failed = false;
+  bool quit = false;
   for (const auto& [kind, arg] : sources) {
+    if (quit) break;
     if (kind == 'e') {
-      if (!dbg.execute(arg)) return dbg.exit_status();
+      quit = !dbg.execute(arg);
+      any_failed |= dbg.last_failed();
       continue;
     }
     std::ifstream in(arg);
     if (!in) {
-      fmt::print(stderr, "gostep: -x {}: no such file; give the path of a command script\n", arg);
-      return 125;
+      fmt::print(stderr, "gostep: -x {}: cannot read it\n", arg);
+      any_failed = true;
+      continue;
     }
     std::string line;
-    while (std::getline(in, line))
-      if (!dbg.execute(line)) return dbg.exit_status();
+    while (!quit && std::getline(in, line)) {
+      quit = !dbg.execute(line);
+      if (dbg.last_failed()) {
+        any_failed = true;
+        break;
+      }
+    }
   }
-  if (batch_) return dbg.exit_status();
+  if (batch_ || quit) {
+    g_target = nullptr;
+    return any_failed ? 1 : 0;
+  }
 
   LineReader reader("(gostep) ", [&dbg](const std::string& line) { return dbg.complete(line); });
   std::string last;
-  while (auto line = reader.read()) {
+  for (;;) {
+    g_sigint = 0;
+    auto line = reader.read();
+    if (!line) {
+      if (g_sigint) {  // Ctrl-C at the prompt: a fresh line, as gdb does
+        fmt::print("\n");
+        std::fflush(stdout);
+        reader.reset();
+        continue;
+      }
+      break;
+    }
     if (!reader.interactive() && !json_) {
       // Echo piped commands after a prompt, like a transcript.
       fmt::print("(gostep) {}\n", *line);
@@ -109,7 +174,8 @@ int DebugCommand::execute() {
     }
     if (!dbg.execute(*line)) break;
   }
-  return dbg.exit_status();
+  g_target = nullptr;
+  return 0;
 }
 
 }  // namespace gostep

@@ -6,7 +6,8 @@
 
 #include "debugger.h"
 #include "emulator/linux/syscall_table.h"
-#include "tools/state_json.h"
+#include "engine/json.h"
+#include "engine/state_json.h"
 #include "tools/state_text.h"
 #include "tools/text_util.h"
 
@@ -40,14 +41,17 @@ void Debugger::cmd_info(const Args& a) {
   static const char* const views[] = {"g0", "m0", "tls", "g", "m", "p", "sched", "goroutines"};
   bool is_view = false;
   for (const char* v : views) is_view |= what == v;
-  if (!is_view)
-    return error(fmt::format("Undefined info command: \"{}\". Try \"help info\".", what));
-  if (!s_.model()) return error(s_.model_error());
-  Thread* t = s_.process().thread_by_tid(selected_tid_);
-  const model::RuntimeState st = s_.capture_thread(t ? *t : s_.process().current());
-  const StopInfo stop = stop_info(s_);
-  nlohmann::ordered_json dump = dump_json(stop, st);
-  const model::RuntimeModel& m = *s_.model();
+  if (!is_view) return error(fmt::format("Undefined info command: \"{}\". Try \"help info\".", what));
+  cmd_info_views(what, arg);
+}
+
+void Debugger::cmd_info_views(const std::string& what, const std::string& arg) {
+  Session& s = t_.session();
+  if (!s.model()) return error(s.model_error());
+  const int tid = t_.selected_thread();
+  const model::RuntimeState st = t_.runtime_state(tid);
+  nlohmann::ordered_json dump = dump_json(stop_info(s), st);
+  const model::RuntimeModel& m = *s.model();
   if (what == "g0") {
     say(g_text("g0", st.g0));
     result_["g0"] = dump["g0"];
@@ -56,7 +60,7 @@ void Debugger::cmd_info(const Args& a) {
     result_["m0"] = dump["m0"];
   } else if (what == "tls") {
     say(tls_text(st.tls));
-    std::string mine = fmt::format("thread {}", selected_tid_);
+    std::string mine = fmt::format("thread {}", tid);
     if (st.tls.g && *st.tls.g == st.g0.addr) mine += ": this thread runs on g0 (the scheduler's stack)";
     say(fmt::format("         ({}; %fs:-8 is m.tls[0] of the thread's M)\n", mine));
     result_["tls"] = dump["tls"];
@@ -85,6 +89,14 @@ void Debugger::cmd_info(const Args& a) {
       addr = *st.tls.g;
     } else if (arg.rfind("0x", 0) == 0) {
       if (!parse_uint(arg.substr(2), addr, 16)) return error(fmt::format("bad address \"{}\"", arg));
+      std::uint8_t probe = 0;
+      if (!t_.read_memory(addr, &probe, 1)) return error(fmt::format("Cannot access memory at address {:#x}", addr));
+      // Only a g the runtime knows: g0, or one in allgs (anything else would be garbage under a made-up label).
+      bool known = addr == st.g0.addr;
+      for (const auto& g : st.allgs) known |= g.addr == addr;
+      if (!known)
+        return error(fmt::format("{:#x} is not a g the runtime knows (neither runtime.g0 nor in allgs); "
+                                 "\"info goroutines\" lists them", addr));
     } else {
       std::uint64_t n = 0;
       if (!parse_uint(arg, n) || n > (1ULL << 62)) return error("info g takes a goid or a 0xADDR");
@@ -93,23 +105,27 @@ void Debugger::cmd_info(const Args& a) {
         if (g.goid == goid) addr = g.addr;
       if (!addr) return error(fmt::format("No goroutine with goid {}; \"info goroutines\" lists them.", goid));
     }
-    const model::GView g = m.read_g(s_.reader(), addr);
+    const model::GView g = m.read_g(s.reader(), addr);
     const std::string label = addr == st.g0.addr ? "g0" : fmt::format("g{}", g.goid);
     say(g_text(label, g));
+    nlohmann::ordered_json gj = dump["g0"];
+    if (addr != st.g0.addr)
+      for (const auto& x : dump["allgs"])
+        if (x["addr"] == hex(addr)) gj = x;
+    result_["g"] = gj;
   }
 }
 
 void Debugger::cmd_info_registers(const Args& a) {
-  Thread* t = s_.process().thread_by_tid(selected_tid_);
-  if (!t) return error("No thread selected.");
-  const RegFile rf = s_.process().regs_of(*t);
+  if (!t_.thread(t_.selected_thread())) return error("No thread selected.");
+  const RegFile rf = t_.registers(t_.selected_thread());
   std::string s;
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (int r = 0; r < kRegCount; ++r) {
     const Reg reg = static_cast<Reg>(r);
     if (!a.rest.empty() && a.rest.find(reg_name(reg)) == std::string::npos) continue;
     std::string extra;
-    if (reg == Reg::rip) extra = s_.symbols().describe_code(rf[reg]);
+    if (reg == Reg::rip) extra = t_.symbols().describe_code(rf[reg]);
     s += fmt::format("{:<10}{:<20}{}\n", reg_name(reg), hex(rf[reg]), extra.empty() ? std::to_string(rf[reg]) : extra);
     j[reg_name(reg)] = hex(rf[reg]);
   }
@@ -119,34 +135,33 @@ void Debugger::cmd_info_registers(const Args& a) {
 }
 
 void Debugger::cmd_info_threads(const Args&) {
-  Process& p = s_.process();
   std::string s = "  Id     Target               Frame\n";
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const auto& t : p.threads()) {
-    if (t->state == ThreadState::exited) continue;
-    const GuestAddr pc = p.regs_of(*t)[Reg::rip];
-    const char* state = t->state == ThreadState::runnable ? "runnable"
-                        : t->wait == WaitKind::futex ? "futex wait"
-                        : t->wait == WaitKind::epoll ? "epoll wait" : "sleeping";
-    s += fmt::format("{} {:<6} {:<20} {:#x} in {}\n", t->tid == selected_tid_ ? "*" : " ", t->tid,
-                     fmt::format("thread {} ({})", t->tid, state), pc, s_.symbols().describe_code(pc));
-    list.push_back({{"tid", t->tid}, {"state", state}, {"pc", hex(pc)}, {"selected", t->tid == selected_tid_}});
+  const int sel = t_.selected_thread();
+  for (const auto& t : t_.threads()) {
+    const std::string state = t.waiting.empty() ? "runnable" : t.waiting;
+    s += fmt::format("{} {:<6} {:<20} {:#x} in {}\n", t.tid == sel ? "*" : " ", t.tid,
+                     fmt::format("thread {} ({})", t.tid, state), t.pc, t_.symbols().describe_code(t.pc));
+    list.push_back(engine::thread_json(t, t.tid == sel, t_));
   }
   say(s);
   result_["threads"] = list;
 }
 
 void Debugger::cmd_thread(const Args& a) {
-  if (a.rest.empty()) return say(fmt::format("[Current thread is {}]\n", selected_tid_));
+  if (a.rest.empty()) {
+    result_["thread"] = t_.selected_thread();
+    return say(fmt::format("[Current thread is {}]\n", t_.selected_thread()));
+  }
   if (a.rest.find_first_not_of("0123456789") != std::string::npos) return error("thread takes a thread id (see \"info threads\")");
   std::uint64_t n = 0;
   if (!parse_uint(a.rest, n) || n > 1'000'000'000) return error(fmt::format("Invalid thread ID: {}", a.rest));
   const int tid = static_cast<int>(n);
-  Thread* t = s_.process().thread_by_tid(tid);
-  if (!t || t->state == ThreadState::exited) return error(fmt::format("Invalid thread ID: {}", tid));
-  selected_tid_ = tid;
+  if (!t_.select_thread(tid)) return error(fmt::format("Invalid thread ID: {}", tid));
   say(fmt::format("[Switching to thread {}]\n", tid));
   say(location_line(tid));
+  result_["thread"] = tid;
+  if (auto th = t_.thread(tid)) result_["where"] = engine::thread_json(*th, true, t_);
 }
 
 void Debugger::cmd_info_syscalls(const Args& a) {
@@ -167,12 +182,11 @@ void Debugger::cmd_info_syscalls(const Args& a) {
 }
 
 void Debugger::cmd_info_mappings(const Args&) {
-  Process& p = s_.process();
   std::string s = fmt::format("{:<18} {:<18} {:>10}  {:<4} {}\n", "Start Addr", "End Addr", "Size", "Perm", "What");
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   std::optional<model::RuntimeState> st;
-  if (s_.model()) st = s_.capture();
-  for (const auto& m : p.memory().mappings()) {
+  if (t_.session().model()) st = t_.runtime_state(t_.selected_thread());
+  for (const auto& m : t_.mappings()) {
     std::string perm = fmt::format("{}{}{}p", m.prot & kProtRead ? 'r' : '-', m.prot & kProtWrite ? 'w' : '-',
                                    m.prot & kProtExec ? 'x' : '-');
     std::string what = m.name;
@@ -195,14 +209,14 @@ void Debugger::cmd_info_mappings(const Args&) {
 void Debugger::cmd_milestones(const Args&) {
   std::string s;
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  const GuestAddr pc = s_.process().regs_of(s_.process().current())[Reg::rip];
-  for (const auto& m : s_.milestones()) {
+  const GuestAddr pc = t_.pc(t_.selected_thread());
+  for (const auto& m : t_.session().milestones()) {
     if (!m.pc) {
       s += fmt::format("  {:<17} (not found: {})\n", m.name, m.why_missing);
       continue;
     }
-    std::string where = s_.symbols().describe_code(*m.pc);
-    if (auto src = s_.symbols().source(*m.pc)) where += "  " + src->short_form();
+    std::string where = t_.symbols().describe_code(*m.pc);
+    if (auto src = t_.symbols().source(*m.pc)) where += "  " + src->short_form();
     s += fmt::format("{} {:<17} {:#x} {}\n    {}\n", *m.pc == pc ? "=>" : "  ", m.name, *m.pc, where, m.description);
     list.push_back({{"name", m.name}, {"pc", hex(*m.pc)}, {"where", where}, {"description", m.description}});
   }

@@ -10,30 +10,29 @@
 
 namespace gostep {
 
-Debugger::Debugger(Session& session, DebugOptions options) : s_(session), opts_(options) {
-  selected_tid_ = s_.process().current().tid;
-  register_commands();
-}
+Debugger::Debugger(engine::Target& target, DebugOptions options) : t_(target), opts_(options) { register_commands(); }
 
 void Debugger::register_commands() {
   // gdb's names and abbreviations; a unique prefix of a name also works.
   commands_ = {
       {"stepi", {"si"}, "stepi [N]", "Execute N machine instructions (default 1) of the selected thread and show what each changed", &Debugger::cmd_stepi},
-      {"nexti", {"ni"}, "nexti [N]", "Like stepi, but a CALL runs to its return", &Debugger::cmd_nexti},
+      {"nexti", {"ni"}, "nexti [N]", "Like stepi, but a CALL runs to its return (and shows the call's net effect)", &Debugger::cmd_stepi},
       {"continue", {"c", "cont"}, "continue [N]", "Run until a breakpoint, watchpoint or catchpoint (N: ignore this breakpoint N-1 more times)", &Debugger::cmd_continue},
-      {"until", {"u"}, "until LOC", "Run until LOC is reached (or the program stops for another reason)", &Debugger::cmd_until},
+      {"until", {"u"}, "until LOC", "Run until LOC is reached (or something else stops the program): SYMBOL, FILE:LINE, insn:N, milestone:NAME", &Debugger::cmd_until},
       {"advance", {}, "advance LOC", "Same as until LOC", &Debugger::cmd_until},
-      {"run", {"r"}, "run", "Start the program again from its entry point (breakpoints are kept)", &Debugger::cmd_run},
+      {"run", {"r"}, "run", "Start the program again from its entry point and run it (breakpoints are kept)", &Debugger::cmd_run},
       {"kill", {"k"}, "kill", "Stop the program; `run` starts it again", &Debugger::cmd_kill},
       {"break", {"b", "br"}, "break LOC [if EXPR]", "Stop before LOC executes: SYMBOL, SYMBOL+OFF, 0xADDR, FILE:LINE, milestone:NAME", &Debugger::cmd_break},
-      {"tbreak", {"tb"}, "tbreak LOC", "A breakpoint that is deleted when it is hit", &Debugger::cmd_tbreak},
+      {"tbreak", {"tb"}, "tbreak LOC [if EXPR]", "A breakpoint that is deleted when it is hit", &Debugger::cmd_tbreak},
       {"delete", {"d"}, "delete [N...]", "Delete breakpoints, watchpoints and catchpoints (all without N)", &Debugger::cmd_delete},
       {"disable", {"dis"}, "disable [N...]", "Disable breakpoints (all without N)", &Debugger::cmd_disable},
       {"enable", {"en"}, "enable [N...]", "Enable breakpoints (all without N)", &Debugger::cmd_enable},
+      {"condition", {}, "condition N [EXPR]", "Stop at breakpoint N only if EXPR is true (no EXPR: always)", &Debugger::cmd_condition},
+      {"ignore", {}, "ignore N COUNT", "Pass breakpoint N the next COUNT times it is reached", &Debugger::cmd_ignore},
       {"watch", {}, "watch EXPR", "Stop when EXPR's value changes: g0.stack.lo, m0.tls[0], allp[0].runnext, *ADDR@LEN", &Debugger::cmd_watch},
       {"catch", {}, "catch syscall [NAME|NR]...", "Stop after the named system calls return (any call without a name)", &Debugger::cmd_catch},
       {"step", {"s"}, "step [N]", "Run to the next source line, entering calls", &Debugger::cmd_step},
-      {"next", {"n"}, "next [N]", "Run to the next source line of this function, stepping over calls", &Debugger::cmd_next},
+      {"next", {"n"}, "next [N]", "Run to the next source line of this function, stepping over calls", &Debugger::cmd_step},
       {"finish", {"fin"}, "finish", "Run until the selected frame returns", &Debugger::cmd_finish},
       {"backtrace", {"bt", "where"}, "backtrace [N]", "The call stack of the selected thread, through Go and assembly frames", &Debugger::cmd_backtrace},
       {"frame", {"f"}, "frame [N]", "Select frame N, or show the selected frame", &Debugger::cmd_frame},
@@ -48,7 +47,7 @@ void Debugger::register_commands() {
       {"info", {"i", "inf"}, "info WHAT", "registers, breakpoints, g0, m0, tls, g [GOID|ADDR], m, p, sched, goroutines, threads, syscalls, frame, proc mappings", &Debugger::cmd_info},
       {"thread", {}, "thread [N]", "Select thread N (stepping follows it), or show the selected one", &Debugger::cmd_thread},
       {"milestones", {}, "milestones", "The bootstrap milestones of the chapter and where they are in this program", &Debugger::cmd_milestones},
-      {"set", {}, "set show-effects on|off | set disassembly-flavor att|intel", "Change a setting", &Debugger::cmd_set},
+      {"set", {}, "set show-effects|trace-commands on|off, set disassembly-flavor att|intel", "Change a setting", &Debugger::cmd_set},
       {"echo", {}, "echo TEXT", "Print TEXT (for scripts)", &Debugger::cmd_echo},
       {"help", {"h"}, "help [COMMAND]", "List the commands, or explain one", &Debugger::cmd_help},
       {"quit", {"q", "exit"}, "quit", "Leave gostep", &Debugger::cmd_quit},
@@ -97,6 +96,11 @@ bool Debugger::execute(const std::string& raw) {
   result_ = nlohmann::ordered_json::object();
   failed_ = false;
   if (line.empty()) return !quit_;
+  if (trace_commands_ && line[0] != '#') {  // gdb's `set trace-commands on`: "+stepi 2", for transcripts
+    if (opts_.json) fmt::print("{}\n", nlohmann::ordered_json{{"trace", line}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    else fmt::print("+{}\n", line);
+    std::fflush(stdout);
+  }
   if (line[0] == '#') {  // comments in scripts are echoed: they are the lecture's narration
     // Invalid UTF-8 (typed, or from a source file) is replaced, never thrown.
     if (opts_.json)
@@ -162,7 +166,7 @@ std::vector<std::string> Debugger::complete(const std::string& line) const {
                           "m0.curg", "allp[0].runnext", "sched.runqsize", "sched.goidgen"})
       add(w);
     if (word.size() >= 3)
-      for (const auto& sym : s_.image().symbols)
+      for (const auto& sym : t_.session().image().symbols)
         if (sym.is_function && sym.name.rfind(word, 0) == 0 && out.size() < 200) out.push_back(sym.name);
   }
   std::sort(out.begin(), out.end());
@@ -180,10 +184,11 @@ bool Debugger::repeatable(const std::string& line) {
 }
 
 std::string Debugger::banner() {
+  Session& s = t_.session();
   std::string b = fmt::format("gostep: {} stopped at its ELF entry point, before its first instruction.\n",
-                              s_.image().path);
-  if (!s_.model()) b += fmt::format("gostep: note: {}\n", s_.model_error());
-  if (!s_.version_warning().empty()) b += fmt::format("gostep: warning: {}\n", s_.version_warning());
+                              s.image().path);
+  if (!s.model()) b += fmt::format("gostep: note: {}\n", s.model_error());
+  if (!s.version_warning().empty()) b += fmt::format("gostep: warning: {}\n", s.version_warning());
   b += "Type \"help\" for the commands, \"milestones\" for the bootstrap's landmarks.\n";
   return b;
 }
@@ -233,6 +238,12 @@ void Debugger::cmd_set(const Args& a) {
     show_effects_ = v == "on";
     return;
   }
+  if (r.rfind("trace-commands", 0) == 0) {
+    const std::string v = value("trace-commands");
+    if (v != "on" && v != "off") return error("set trace-commands takes on or off");
+    trace_commands_ = v == "on";
+    return;
+  }
   if (r.rfind("disassembly-flavor", 0) == 0) {
     const std::string v = value("disassembly-flavor");
     if (v != "att" && v != "intel") return error("set disassembly-flavor takes att or intel");
@@ -242,7 +253,8 @@ void Debugger::cmd_set(const Args& a) {
   if (r.rfind("confirm", 0) == 0 || r.rfind("pagination", 0) == 0 || r.rfind("width", 0) == 0 ||
       r.rfind("height", 0) == 0)
     return;  // gdb habits in scripts: accepted, nothing to change here
-  error(fmt::format("Undefined set command: \"{}\". Settings: show-effects on|off, disassembly-flavor att|intel.", r));
+  error(fmt::format("Undefined set command: \"{}\". Settings: show-effects on|off, trace-commands on|off, "
+                    "disassembly-flavor att|intel.", r));
 }
 
 }  // namespace gostep

@@ -49,6 +49,10 @@ LineReader::~LineReader() {
   if (interactive_) clear_history();
 }
 
+void LineReader::reset() {
+  if (!interactive_) std::cin.clear();
+}
+
 std::optional<std::string> LineReader::read() {
   if (!interactive_) {
     std::string line;

@@ -18,6 +18,8 @@ class LineReader {
   // nullopt at end of input (Ctrl-D).
   std::optional<std::string> read();
   bool interactive() const { return interactive_; }
+  // After an interrupted read (Ctrl-C): clear the input state so the next read starts afresh.
+  void reset();
 
  private:
   std::string prompt_;

@@ -1,4 +1,4 @@
-#include "state_json.h"
+#include "engine/state_json.h"
 
 #include <fmt/format.h>
 

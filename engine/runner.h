@@ -1,0 +1,40 @@
+// How each RunCommand runs the guest (engine-internal; Target::resume is the API).
+// Every command goes through go(), so every one honours the user's breakpoints
+// (conditions, ignore counts, temporary), watchpoints and catchpoints, and
+// reports them the same way.
+#pragma once
+
+#include "engine/target.h"
+
+namespace gostep::engine {
+
+class Runner {
+ public:
+  Runner(Target& target, const RunCommand& cmd);
+  model::Result<StopEvent> run();
+
+ private:
+  enum class Go { user, end, reached };
+  Go go();
+  Go step_one(int tid);
+  Go run_to_return(int tid, GuestAddr ret, std::uint64_t sp_inside);
+  bool check_breakpoints(GuestAddr pc);
+  bool check_watchpoints(const StopReason& r);
+  void arm_watchpoints();
+  void finish();
+
+  model::Result<bool> do_stepi(bool over);
+  model::Result<bool> do_line(bool over);
+  model::Result<bool> do_finish();
+  model::Result<bool> do_until();
+  void do_continue();
+
+  Target& t_;
+  Session& s_;
+  RunCommand cmd_;
+  StopEvent ev_;
+  int tid_ = 0;           // the thread selected when the command began
+  int stepping_tid_ = 0;  // the thread a step waits for (its own exit is not "before exit")
+};
+
+}  // namespace gostep::engine

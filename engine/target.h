@@ -1,0 +1,120 @@
+// The debugger engine's one object (LLDB's SBTarget, Delve's proc.Target): it
+// owns the session under study, keeps the selected thread and frame, the stop
+// table and the value history, evaluates expressions, unwinds stacks, and runs
+// the guest: resume(RunCommand) -> StopEvent. Front ends (the prompt, the tour,
+// later a gdb stub or DAP server) reach the process only through it, and turn
+// what it returns into text or JSON themselves.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/eval.h"
+#include "engine/stack.h"
+#include "engine/stop_event.h"
+#include "engine/stops.h"
+#include "runtime_model/result.h"
+#include "session/session.h"
+
+namespace gostep::engine {
+
+struct ThreadInfo {
+  int tid = 0;
+  ThreadState state = ThreadState::runnable;
+  std::string waiting;  // "" when runnable; "futex wait", "sleep", "epoll wait", "yield"
+  GuestAddr pc = 0;
+  std::uint64_t insns = 0;  // instructions it executed
+};
+
+// How the engine says a thread waits ("futex wait").
+std::string wait_name(const Thread& t);
+
+class Target {
+ public:
+  // Loads PROG (throws LoadError, with the exit status, for files it cannot run).
+  Target(const std::string& path, ProcessOptions options);
+  ~Target();
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+
+  // The program: symbols, DWARF, the runtime model, milestones, LOCs.
+  Session& session() { return s_; }
+  const model::Symbolizer& symbols() const { return s_.symbols(); }
+
+  // --- where the guest stands ---
+  // The program is not being run: it exited or was killed (run starts it again).
+  bool ended() { return killed_ || s_.process().ended(); }
+  int pid() { return s_.process().pid(); }
+  std::uint64_t next_insn() { return s_.process().insn_count() + 1; }
+  std::uint64_t insns_run() { return s_.process().insn_count(); }
+  int current_thread() { return s_.process().current().tid; }
+  int selected_thread() const { return selected_tid_; }
+  // Selects a live thread; false (and nothing changes) when there is none with that id.
+  bool select_thread(int tid);
+  int selected_frame() const { return selected_frame_; }
+  void select_frame(int level) { selected_frame_ = level; }
+  std::vector<ThreadInfo> threads();
+  std::optional<ThreadInfo> thread(int tid);
+  RegFile registers(int tid);
+  GuestAddr pc(int tid) { return registers(tid)[Reg::rip]; }
+  bool read_memory(GuestAddr addr, void* out, std::uint64_t len) { return s_.process().memory().peek(addr, out, len); }
+  std::vector<Mapping> mappings() { return s_.process().memory().mappings(); }
+  ProcessStats stats() { return s_.process().stats(); }
+  // The runtime's state seen from thread `tid` (requires session().model()).
+  model::RuntimeState runtime_state(int tid);
+  Backtrace backtrace(int tid) { return engine::backtrace(s_, tid); }
+
+  // --- values ---
+  // EXPR in the selected thread (or `tid`), with the value history.
+  Evaluated<Value> evaluate(std::string_view expr, std::optional<int> tid = std::nullopt);
+  // The guest ranges the last evaluate() read (also when it failed).
+  const std::vector<Range>& last_reads() const { return last_reads_; }
+  std::vector<Value>& history() { return history_; }
+  // A name for a data address: "runtime.m0.tls[0]", "allp[0].runnext", or "".
+  std::string describe_data(GuestAddr addr);
+
+  // --- stops ---
+  StopTable& stops() { return stops_; }
+  // break LOC [if COND]: every address LOC stands for. A condition that cannot be
+  // parsed is refused; one that cannot be evaluated yet (allp before schedinit) is kept.
+  model::Result<Stop*> add_breakpoint(const std::string& loc, const std::string& condition, bool temporary);
+  model::Result<Stop*> add_watchpoint(const std::string& expr);
+  model::Result<Stop*> add_catchpoint(const std::vector<std::string>& syscalls);
+  // continue N at a breakpoint: the number of the breakpoint the last stop was at, if any.
+  std::optional<int> breakpoint_here() const;
+
+  // --- running ---
+  // An error (nothing ran) for a command that cannot start: a bad LOC, an
+  // instruction already run, finish in the outermost frame.
+  model::Result<StopEvent> resume(const RunCommand& cmd);
+  // From a signal handler (Ctrl-C): the running command stops before the next instruction.
+  void request_interrupt() {
+    if (running_.load()) s_.process().request_interrupt();
+  }
+  // A fresh process at the entry point (run uses it).
+  void restart();
+  // kill: the program is not being run until `run` (a fresh process waits at the entry point).
+  void kill() {
+    restart();
+    killed_ = true;
+  }
+
+ private:
+  friend class Runner;
+  Session s_;
+  StopTable stops_;
+  std::vector<Value> history_;
+  std::vector<Range> last_reads_;
+  int selected_tid_ = 0;
+  int selected_frame_ = 0;
+  std::atomic<bool> running_{false};
+  bool fresh_ = true;
+  bool killed_ = false;  // nothing has run since the process was created: a breakpoint at the entry fires
+  std::vector<int> last_breakpoints_;  // the breakpoints the last stop was at
+};
+
+}  // namespace gostep::engine

@@ -1,0 +1,181 @@
+#include "value_format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace gostep {
+namespace {
+
+using engine::Value;
+using engine::ValueKind;
+
+constexpr std::size_t kMaxText = 6000;  // characters of one value before "..."
+constexpr std::uint64_t kMaxString = 200;
+
+std::string natural_scalar(const Value& v) {
+  if (!v.constant.empty()) return v.constant;
+  switch (v.kind) {
+    case ValueKind::boolean: return v.bits ? "true" : "false";
+    case ValueKind::pointer: return v.bits ? fmt::format("{:#x}", v.bits) : "nil";
+    default: break;
+  }
+  if (v.type == "float64" && v.size == 8) {
+    double d = 0;
+    std::memcpy(&d, &v.bits, 8);
+    return fmt::format("{}", d);
+  }
+  if (v.type == "float32" && v.size == 4) {
+    float f = 0;
+    const auto b = static_cast<std::uint32_t>(v.bits);
+    std::memcpy(&f, &b, 4);
+    return fmt::format("{}", f);
+  }
+  if (v.address_like || v.type == "uintptr") return fmt::format("{:#x}", v.bits);
+  if (v.is_signed) return std::to_string(v.as_int());
+  return std::to_string(v.bits);
+}
+
+// A Go string header {str *uint8, len int}, read from memory.
+bool go_string(const Value& v, const PeekMemory& peek, std::string& out) {
+  if (v.type != "string" || v.children.size() != 2) return false;
+  const std::uint64_t ptr = v.children[0].bits, len = v.children[1].bits;
+  std::vector<std::uint8_t> text(std::min(len, kMaxString));
+  if (text.empty()) {
+    out += "\"\"";
+    return true;
+  }
+  if (!ptr || !peek(ptr, text.data(), text.size())) return false;
+  out += quote_bytes(text, len > kMaxString);
+  return true;
+}
+
+void format_into(const Value& v, char f, const PeekMemory& peek, std::string& out) {
+  if (out.size() > kMaxText) {
+    out += "...";
+    return;
+  }
+  switch (v.kind) {
+    case ValueKind::structure: {
+      if ((!f || f == 's') && go_string(v, peek, out)) return;
+      if (v.elided) {
+        out += "{...}";
+        return;
+      }
+      out += "{";
+      for (std::size_t i = 0; i < v.children.size(); ++i) {
+        if (out.size() > kMaxText) {
+          out += ", ...";
+          break;
+        }
+        out += (i ? ", " : "") + v.children[i].name + ": ";
+        format_into(v.children[i], f, peek, out);
+      }
+      out += "}";
+      return;
+    }
+    case ValueKind::array: {
+      if (v.elided) {
+        out += "[...]";
+        return;
+      }
+      out += "[";
+      for (std::size_t i = 0; i < v.children.size(); ++i) {
+        out += i ? ", " : "";
+        format_into(v.children[i], f, peek, out);
+      }
+      if (v.length > v.children.size())
+        out += fmt::format("{}...+{} more", v.children.empty() ? "" : ", ", v.length - v.children.size());
+      out += "]";
+      return;
+    }
+    case ValueKind::bytes: {
+      if (f == 's') {
+        out += quote_bytes(v.bytes, false);
+        return;
+      }
+      if (!f) {  // a hex dump
+        for (std::size_t i = 0; i < v.bytes.size(); ++i) out += fmt::format("{}{:02x}", i ? " " : "", v.bytes[i]);
+        return;
+      }
+      out += "{";  // one byte per element, in the format asked for (gdb's p/x *ADDR@LEN)
+      for (std::size_t i = 0; i < v.bytes.size(); ++i) out += (i ? ", " : "") + format_scalar(v.bytes[i], 1, f);
+      out += "}";
+      return;
+    }
+    default:
+      if (!f) out += natural_scalar(v);
+      else if (f == 'a') out += fmt::format("{:#x}", v.bits);
+      else if (f == 's') out += natural_scalar(v);
+      else out += format_scalar(v.is_signed && f == 'd' ? static_cast<std::uint64_t>(v.as_int()) : v.bits, v.size ? v.size : 8, f);
+  }
+}
+
+}  // namespace
+
+std::string format_scalar(std::uint64_t v, std::uint64_t size, char f) {
+  size = std::clamp<std::uint64_t>(size, 1, 8);
+  const std::uint64_t mask = size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+  const std::uint64_t u = v & mask;
+  auto as_signed = [&]() -> std::int64_t {
+    if (size == 8) return static_cast<std::int64_t>(u);
+    const std::uint64_t sign = 1ULL << (size * 8 - 1);
+    return static_cast<std::int64_t>((u ^ sign) - sign);
+  };
+  switch (f) {
+    case 'd': return std::to_string(as_signed());
+    case 'u': return std::to_string(u);
+    case 'o': return u ? fmt::format("0{:o}", u) : "0";
+    case 't': return fmt::format("{:b}", u);
+    case 'z': return fmt::format("0x{:0{}x}", u, size * 2);
+    case 'c': {
+      const unsigned char c = static_cast<unsigned char>(u & 0xFF);
+      std::string ch;
+      switch (c) {
+        case '\n': ch = "\\n"; break;
+        case '\t': ch = "\\t"; break;
+        case '\r': ch = "\\r"; break;
+        case '\0': ch = "\\000"; break;
+        case '\'': ch = "\\'"; break;
+        case '\\': ch = "\\\\"; break;
+        default: ch = c >= 0x20 && c < 0x7f ? std::string(1, static_cast<char>(c)) : fmt::format("\\{:03o}", c);
+      }
+      return fmt::format("{} '{}'", static_cast<int>(static_cast<signed char>(c)), ch);
+    }
+    default: return fmt::format("{:#x}", u);
+  }
+}
+
+std::string quote_bytes(const std::vector<std::uint8_t>& b, bool more) {
+  std::string s = "\"";
+  for (std::size_t i = 0; i < b.size();) {
+    const std::uint8_t c = b[i];
+    // A whole, valid UTF-8 sequence of a printable character stays text (Chinese included).
+    const std::size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 1;
+    if (c >= 0x80 && n > 1 && i + n <= b.size() &&
+        std::all_of(b.begin() + static_cast<std::ptrdiff_t>(i) + 1, b.begin() + static_cast<std::ptrdiff_t>(i + n),
+                    [](std::uint8_t x) { return (x & 0xC0) == 0x80; })) {
+      s.append(reinterpret_cast<const char*>(b.data() + i), n);
+      i += n;
+      continue;
+    }
+    if (c == '"' || c == '\\') s += '\\', s += static_cast<char>(c);
+    else if (c == '\n') s += "\\n";
+    else if (c == '\t') s += "\\t";
+    else if (c >= 0x20 && c < 0x7f) s += static_cast<char>(c);
+    else s += fmt::format("\\x{:02x}", c);
+    ++i;
+  }
+  s += '"';
+  if (more) s += "...";
+  return s;
+}
+
+std::string format_value(const Value& v, char fmt, const PeekMemory& peek) {
+  std::string out;
+  format_into(v, fmt, peek, out);
+  return out;
+}
+
+}  // namespace gostep
