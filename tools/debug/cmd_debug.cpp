@@ -80,6 +80,7 @@ void install_sigint_handler() {
 }  // namespace
 
 int DebugCommand::execute() {
+  install_sigint_handler();  // before anything is loaded: from here on Ctrl-C never kills gostep
   ProcessOptions po = to_process_options(opts_);
   po.track_writes = true;
   po.stdin_fd = -1;
@@ -111,7 +112,6 @@ int DebugCommand::execute() {
   dopts.color = false;
   Debugger dbg(target, dopts);
   g_target = &target;
-  install_sigint_handler();
   if (!json_) fmt::print("{}", dbg.banner());
   std::fflush(stdout);
 
