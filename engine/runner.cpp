@@ -58,7 +58,7 @@ model::Result<StopEvent> Runner::run() {
   if (cmd_.kind == RunKind::start) {
     t_.restart();
     tid_ = t_.selected_tid_;
-  } else if (t_.ended()) {
+  } else if (t_.ended() && cmd_.kind != RunKind::go_to) {
     return model::Error{"The program is not being run; \"run\" starts it again."};
   }
   model::Result<bool> ok = true;
@@ -71,6 +71,7 @@ model::Result<StopEvent> Runner::run() {
     case RunKind::next: ok = do_line(true); break;
     case RunKind::finish: ok = do_finish(); break;
     case RunKind::until: ok = do_until(); break;
+    case RunKind::go_to: ok = do_goto(); break;
   }
   if (!ok) return model::Error{ok.error()};
   finish();
@@ -349,6 +350,55 @@ model::Result<bool> Runner::do_until() {
   t_.stops_.remove_internal(loc->addr);
   t_.stops_.sync(p);
   if (g == Go::reached) ev_.causes.push_back(StopCause::location_reached);
+  return true;
+}
+
+// The moment before instruction N, reached without stopping for anything on the
+// way: forwards it runs there; backwards the deterministic run is re-executed
+// from the entry point (the same instructions, so the same state).
+model::Result<bool> Runner::do_goto() {
+  auto loc = s_.resolve(cmd_.loc);
+  if (!loc) return model::Error{loc.error()};
+  if (loc->kind != Location::Kind::insn)
+    return model::Error{"goto needs insn:N (the instruction index a stop line shows: [thread T, insn N])"};
+  Process* p = &s_.process();
+  if (loc->insn <= p->insn_count() || t_.ended()) {
+    t_.restart();
+    p = &s_.process();
+  }
+  t_.stops_.forget_installed();
+  t_.stops_.sync(*p);  // then take them out again: a jump stops at nothing on the way
+  for (const auto& st : t_.stops_.all())
+    for (GuestAddr a : st.addrs) p->remove_breakpoint(a);
+  p->catch_syscalls({}, false);
+  p->set_watch_ranges({});
+  t_.stops_.forget_installed();
+  p->stop_on_signals(0);  // signals are delivered as in the run being re-enacted
+  p->stop_before_insn(loc->insn);
+  StopReason r;
+  do {
+    r = p->run();
+  } while (r.kind == StopKind::breakpoint || r.kind == StopKind::watch || r.kind == StopKind::syscall_caught);
+  p->stop_before_insn(std::nullopt);
+  t_.fresh_ = false;
+  ev_.reason = r;
+  if (r.kind == StopKind::insn_reached) {
+    ev_.causes.push_back(StopCause::location_reached);
+    return true;
+  }
+  // The program ends (or gostep stops it) before instruction N.
+  if (r.kind == StopKind::exited) {
+    ev_.causes.push_back(StopCause::exited);
+    ev_.exit_status = r.exit_status;
+  } else if (r.kind == StopKind::killed) {
+    ev_.causes.push_back(StopCause::killed);
+    ev_.signal = r.signal;
+    ev_.exit_status = r.exit_status;
+  } else {
+    ev_.causes.push_back(StopCause::stopped_by_gostep);
+    ev_.exit_status = 124;
+  }
+  ev_.note = fmt::format("the program ends before instruction {}", loc->insn);
   return true;
 }
 

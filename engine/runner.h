@@ -27,6 +27,7 @@ class Runner {
   model::Result<bool> do_line(bool over);
   model::Result<bool> do_finish();
   model::Result<bool> do_until();
+  model::Result<bool> do_goto();
   void do_continue();
 
   Target& t_;

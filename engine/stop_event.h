@@ -25,6 +25,8 @@ enum class RunKind {
   finish,   // until the selected frame returns
   until,    // until LOC (until and advance are the same here)
   start,    // from the entry point again (run)
+  go_to,    // to the moment before instruction N (loc "insn:N"), forwards or backwards, without
+            // stopping on the way (gdb's `record goto`); backwards re-executes from the start
 };
 
 struct RunCommand {
@@ -61,7 +63,7 @@ struct Effects {
 
 enum class StopCause {
   step_done,         // the stepping command finished
-  location_reached,  // until/advance/finish reached its place
+  location_reached,  // until/advance/finish/goto reached its place
   breakpoint,
   watchpoint,
   catchpoint,

@@ -112,8 +112,8 @@ class Target {
   int selected_tid_ = 0;
   int selected_frame_ = 0;
   std::atomic<bool> running_{false};
-  bool fresh_ = true;
-  bool killed_ = false;  // nothing has run since the process was created: a breakpoint at the entry fires
+  bool fresh_ = true;     // nothing has run since the process was created: a breakpoint at the entry fires
+  bool killed_ = false;   // `kill`: not being run until `run`
   std::vector<int> last_breakpoints_;  // the breakpoints the last stop was at
 };
 

@@ -66,6 +66,24 @@ TEST(EngineRun, UntilInsnAndLocReachTheirPlace) {
   EXPECT_EQ(t->next_insn(), before);
 }
 
+TEST(EngineRun, GotoBackwardsReachesTheSameStateAsForwards) {
+  auto t = target(go_program("hello"));
+  ASSERT_TRUE(t->add_breakpoint("runtime.lock2", "", false));  // a jump stops at nothing on the way
+  run(*t, command(RunKind::until, 1, "milestone:newproc_return"));
+  auto ev = run(*t, command(RunKind::go_to, 1, "insn:5000"));
+  EXPECT_TRUE(ev.has(StopCause::location_reached));
+  EXPECT_EQ(t->next_insn(), 5000u);
+  const RegFile back = t->registers(t->selected_thread());
+  auto u = target(go_program("hello"));
+  run(*u, command(RunKind::go_to, 1, "insn:5000"));
+  const RegFile fwd = u->registers(u->selected_thread());
+  for (int r = 0; r < kRegCount; ++r) EXPECT_EQ(back.v[r], fwd.v[r]) << reg_name(static_cast<Reg>(r));
+  // The breakpoint is still there for the next continue.
+  ev = run(*t, command(RunKind::cont));
+  EXPECT_TRUE(ev.has(StopCause::breakpoint));
+  EXPECT_FALSE(t->resume(command(RunKind::go_to, 1, "runtime.lock2")));  // insn:N only, for now
+}
+
 TEST(EngineRun, NextiOverNewprocShowsTheCallsNetEffect) {
   auto t = target(go_program("hello"));
   run(*t, command(RunKind::until, 1, "runtime.newproc.abi0"));

@@ -76,6 +76,14 @@ void Debugger::cmd_until(const Args& a) {
   run_and_report(cmd);
 }
 
+void Debugger::cmd_goto(const Args& a) {
+  if (a.rest.empty()) return error("goto needs insn:N: the instruction index a stop line shows ([thread T, insn N])");
+  engine::RunCommand cmd;
+  cmd.kind = engine::RunKind::go_to;
+  cmd.loc = a.rest;
+  run_and_report(cmd);
+}
+
 void Debugger::cmd_run(const Args&) {
   say(fmt::format("Starting program: {}\n", t_.session().image().path));
   engine::RunCommand cmd;

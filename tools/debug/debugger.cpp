@@ -20,6 +20,7 @@ void Debugger::register_commands() {
       {"continue", {"c", "cont"}, "continue [N]", "Run until a breakpoint, watchpoint or catchpoint (N: ignore this breakpoint N-1 more times)", &Debugger::cmd_continue},
       {"until", {"u"}, "until LOC", "Run until LOC is reached (or something else stops the program): SYMBOL, FILE:LINE, insn:N, milestone:NAME", &Debugger::cmd_until},
       {"advance", {}, "advance LOC", "Same as until LOC", &Debugger::cmd_until},
+      {"goto", {}, "goto insn:N", "Go to the moment before instruction N, forwards or backwards, stopping at nothing on the way", &Debugger::cmd_goto},
       {"run", {"r"}, "run", "Start the program again from its entry point and run it (breakpoints are kept)", &Debugger::cmd_run},
       {"kill", {"k"}, "kill", "Stop the program; `run` starts it again", &Debugger::cmd_kill},
       {"break", {"b", "br"}, "break LOC [if EXPR]", "Stop before LOC executes: SYMBOL, SYMBOL+OFF, 0xADDR, FILE:LINE, milestone:NAME", &Debugger::cmd_break},

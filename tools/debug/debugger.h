@@ -67,6 +67,7 @@ class Debugger {
   void cmd_step(const Args&);
   void cmd_continue(const Args&);
   void cmd_until(const Args&);
+  void cmd_goto(const Args&);
   void cmd_finish(const Args&);
   void cmd_run(const Args&);
   void cmd_kill(const Args&);
