@@ -1,5 +1,8 @@
 #include "engine/eval.h"
 
+#include "engine/closure.h"
+#include "engine/goroutines.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -54,9 +57,39 @@ bool at_level(const std::string& op, int level) {
 }  // namespace
 
 Evaluator::Evaluator(Session& session, EvalScope scope) : s_(session), scope_(scope) {
-  if (const model::DwarfInfo* dw = s_.dwarf())
-    reader_.emplace(*dw, s_.model() ? &s_.model()->statuses() : nullptr,
-                    [this](GuestAddr a, void* out, std::uint64_t n) { return s_.process().memory().peek(a, out, n); });
+  if (s_.dwarf()) reader_.emplace(program_reader(s_));
+}
+
+std::optional<Evaluated<Value>> Evaluator::local(const std::string& name) {
+  if (!scope_.frame || !reader_) return std::nullopt;
+  if (!frame_) frame_ = scope_.frame();
+  if (!*frame_) return std::nullopt;
+  auto v = frame_variable(s_, *reader_, **frame_, name);
+  if (!v) return std::nullopt;
+  used_frame_ = **frame_;
+  if (v->value) {
+    for (const auto& r : v->value->reads) reads_.push_back(r);
+  } else if (v->value.error().kind == EvalErrorKind::optimized_out) {
+    return Evaluated<Value>(EvalError{EvalErrorKind::optimized_out,
+                                      fmt::format("{} is optimized out here (no location for it at this pc)", name), ""});
+  }
+  return v->value;
+}
+
+Evaluated<Value> Evaluator::builtin(const std::string& name) {
+  auto v = parse_binary(1);
+  if (!v) return v;
+  if (!accept(")")) return err(EvalErrorKind::syntax, fmt::format("missing ')' in {}(...)", name));
+  const bool is_len = name == "len";
+  switch (v->kind) {
+    case ValueKind::string: if (is_len) return untyped(static_cast<std::int64_t>(v->length)); break;
+    case ValueKind::slice: return untyped(static_cast<std::int64_t>(is_len ? v->length : v->capacity));
+    case ValueKind::chan: return untyped(static_cast<std::int64_t>(is_len ? v->length : v->capacity));
+    case ValueKind::map: if (is_len) return untyped(static_cast<std::int64_t>(v->length)); break;
+    case ValueKind::array: return untyped(static_cast<std::int64_t>(v->length));
+    default: break;
+  }
+  return err(EvalErrorKind::type_error, fmt::format("invalid argument for {}: {}", name, v->type.empty() ? "a number" : v->type));
 }
 
 bool Evaluator::accept(std::string_view op) {
@@ -75,6 +108,7 @@ bool Evaluator::peek_word(GuestAddr addr, std::uint64_t& out, std::uint64_t size
 
 Evaluated<Value> Evaluator::evaluate(std::string_view text) {
   reads_.clear();
+  used_frame_.reset();
   pos_ = 0;
   depth_ = 0;
   if (text.size() > kMaxLength)
@@ -264,9 +298,20 @@ Evaluated<Value> Evaluator::parse_name() {
     }
     return err(EvalErrorKind::not_yet, fmt::format("no goroutine with goid {} (yet): see \"info goroutines\"", goid));
   }
+  if ((names[0] == "len" || names[0] == "cap") && accept("(")) return builtin(names[0]);
   while (peek().kind == Token::Kind::op && peek().text == "." && toks_[pos_ + 1].kind == Token::Kind::name) {
     names.push_back(toks_[pos_ + 1].text);
     pos_ += 2;
+  }
+  // The selected frame's locals and arguments come first (as in gdb and Delve).
+  if (auto l = local(names[0])) {
+    Evaluated<Value> r = std::move(*l);
+    std::string shown = names[0];
+    for (std::size_t i = 1; i < names.size() && r; ++i) {
+      r = field(*r, names[i], shown);
+      shown += "." + names[i];
+    }
+    return r;
   }
   if (!s_.dwarf()) {
     // Without DWARF a name can still be a data symbol of .symtab: its first word, in hex.
@@ -308,9 +353,14 @@ Evaluated<Value> Evaluator::parse_name() {
         v.address_like = true;
         if (peek_word(sym.addr, v.bits)) return v;
       }
+  // In the program's own code, say which frame's locals were looked at: the name
+  // may be a local of another frame (`up`, `goroutine N print X`).
+  const std::string in_frame = frame_ && *frame_ && user_function((*frame_)->frame.function)
+                                   ? fmt::format("{}'s locals or ", (*frame_)->frame.function)
+                                   : "";
   return err(EvalErrorKind::unknown_symbol,
-             fmt::format("No symbol \"{}\" in the runtime model. Try g0, m0, allp[N], sched, curg, g(N), or a Go "
-                         "global such as runtime.ncpu", names[0]),
+             fmt::format("No symbol \"{}\" in {}the runtime model. Try g0, m0, allp[N], sched, curg, g(N), or a Go "
+                         "global such as runtime.ncpu", names[0], in_frame),
              names.size() > 1 ? names[0] + "." + names[1] : names[0]);
 }
 
@@ -380,7 +430,9 @@ Evaluated<Value> Evaluator::field(const Value& in, const std::string& name, cons
     if (!d) return d;
     v = *d;
   }
-  if (v.kind != ValueKind::structure)
+  // Go's strings, slices and interfaces are DWARF structs too (str/len, array/len/cap, tab/data).
+  if (v.kind != ValueKind::structure && v.kind != ValueKind::string && v.kind != ValueKind::slice &&
+      v.kind != ValueKind::interface)
     return err(EvalErrorKind::not_a_struct, fmt::format("{} is not a struct ({})", shown, v.type.empty() ? "a number" : v.type));
   const auto ti = s_.dwarf() ? s_.dwarf()->type(v.type) : std::nullopt;
   if (ti && v.address) {
@@ -414,19 +466,36 @@ Evaluated<Value> Evaluator::index(const Value& v, const Value& i, const std::str
     const std::uint64_t es = et ? et->size : ti->size / std::max<std::uint64_t>(ti->count, 1);
     return read(*v.address + idx * es, ti->elem_type);
   }
-  // A Go slice: struct { array *T; len int; cap int }.
-  if (ti && ti->kind == model::TypeKind::kStruct && ti->name.rfind("[]", 0) == 0 && v.address) {
-    std::uint64_t array = 0, len = 0;
-    peek_word(*v.address, array);
-    peek_word(*v.address + 8, len);
-    if (idx >= len)
-      return err(EvalErrorKind::out_of_range,
-                 fmt::format("index {} out of range: {} has {} elements{}", idx, shown, len,
-                             len == 0 && shown == "allp" ? " (schedinit has not created the Ps yet)" : ""));
-    const std::string elem = ti->name.substr(2);
-    const auto et = s_.dwarf()->type(elem);
-    return read(array + idx * (et ? et->size : 8), elem);
+  // A Go slice (or string): its array pointer and length, from the decoded value, from
+  // memory (the runtime's slices are plain DWARF structs), or from the fields a
+  // partly located variable still has (its cap may be gone: indexing needs no cap).
+  std::optional<std::uint64_t> array, len;
+  const bool plain_slice = ti && ti->kind == model::TypeKind::kStruct && ti->name.rfind("[]", 0) == 0;
+  if (v.kind == ValueKind::slice || v.kind == ValueKind::string) {
+    array = v.bits;
+    len = v.length;
+  } else if (plain_slice && v.address) {
+    std::uint64_t a = 0, l = 0;
+    if (peek_word(*v.address, a) && peek_word(*v.address + 8, l)) array = a, len = l;
+  } else if (plain_slice) {
+    for (const auto& c : v.children) {
+      if (c.optimized_out) continue;
+      if (c.name == "array") array = c.bits;
+      if (c.name == "len") len = c.bits;
+    }
   }
+  if (array && len) {
+    if (idx >= *len)
+      return err(EvalErrorKind::out_of_range,
+                 fmt::format("index {} out of range: {} has {} elements{}", idx, shown, *len,
+                             *len == 0 && shown == "allp" ? " (schedinit has not created the Ps yet)" : ""));
+    if (v.kind == ValueKind::string) return read(*array + idx, "uint8");
+    const std::string elem = ti && !ti->go_elem.empty() ? ti->go_elem : v.type.substr(2);
+    const auto et = s_.dwarf()->type(elem);
+    return read(*array + idx * (et ? et->size : 8), elem);
+  }
+  if (plain_slice && (v.optimized_out || v.children.size() > 0))
+    return err(EvalErrorKind::optimized_out, fmt::format("{} cannot be indexed here: its pointer or length is optimized out", shown));
   return err(EvalErrorKind::not_indexable, fmt::format("{} cannot be indexed", shown));
 }
 

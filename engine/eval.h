@@ -8,11 +8,13 @@
 // a typed operand takes its type (uint32 arithmetic wraps at 32 bits).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "engine/eval_lexer.h"
+#include "engine/locals.h"
 #include "engine/value.h"
 #include "engine/value_reader.h"
 #include "session/session.h"
@@ -22,6 +24,9 @@ namespace gostep::engine {
 struct EvalScope {
   int tid = 0;                                   // registers, curg and TLS of this thread
   const std::vector<Value>* history = nullptr;   // print's $1, $2...
+  // The selected frame, computed when a name needs it: its locals and arguments are
+  // found before any other name.
+  std::function<std::optional<FrameRef>()> frame;
 };
 
 class Evaluator {
@@ -34,6 +39,8 @@ class Evaluator {
   // Every guest range the last evaluate() read, also when it failed (a watchpoint
   // on allp[0].runnext set before schedinit waits for a write to allp's header).
   const std::vector<Range>& reads() const { return reads_; }
+  // The frame whose locals the last evaluate() named, if it named any.
+  const std::optional<FrameRef>& used_frame() const { return used_frame_; }
 
  private:
   const Token& peek() const { return toks_[pos_]; }
@@ -51,6 +58,8 @@ class Evaluator {
   Evaluated<Value> apply(const std::string& op, const Value& a, const Value& b);
   Evaluated<Value> read(GuestAddr addr, const std::string& type);
   Evaluated<Value> root(const std::string& name);  // g0, m0, curg, a Go global...
+  std::optional<Evaluated<Value>> local(const std::string& name);  // the selected frame's
+  Evaluated<Value> builtin(const std::string& name);               // len(x), cap(x)
   bool peek_word(GuestAddr addr, std::uint64_t& out, std::uint64_t size = 8);
 
   Session& s_;
@@ -60,6 +69,8 @@ class Evaluator {
   std::size_t pos_ = 0;
   int depth_ = 0;
   std::vector<Range> reads_;
+  std::optional<std::optional<FrameRef>> frame_;  // scope_.frame's answer, once asked
+  std::optional<FrameRef> used_frame_;
 };
 
 }  // namespace gostep::engine

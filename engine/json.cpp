@@ -31,6 +31,12 @@ const char* kind_name(ValueKind k) {
     case ValueKind::structure: return "struct";
     case ValueKind::array: return "array";
     case ValueKind::bytes: return "bytes";
+    case ValueKind::string: return "string";
+    case ValueKind::slice: return "slice";
+    case ValueKind::map: return "map";
+    case ValueKind::chan: return "chan";
+    case ValueKind::interface: return "interface";
+    case ValueKind::func: return "func";
   }
   return "?";
 }
@@ -65,7 +71,55 @@ json kernel_cause_json(const KernelCause& c) {
 json value_json(const Value& v) {
   json j{{"kind", kind_name(v.kind)}, {"type", or_null(v.type)}};
   j["address"] = v.address ? hex(*v.address) : json(nullptr);
+  auto elements = [&]() {
+    json list = json::array();
+    for (const auto& c : v.children) list.push_back(value_json(c));
+    return list;
+  };
+  if (v.optimized_out) {
+    j["optimized_out"] = true;
+    if (v.kind != ValueKind::structure) return j;  // a struct may have some fields
+  }
   switch (v.kind) {
+    case ValueKind::string:
+      // Text as text (invalid UTF-8 is replaced when the document is written); bytes as numbers too.
+      j["value"] = std::string(v.bytes.begin(), v.bytes.end());
+      j["length"] = v.length;
+      j["truncated"] = v.bytes.size() < v.length;
+      break;
+    case ValueKind::slice:
+      j["array"] = v.bits ? hex(v.bits) : json(nullptr);
+      j["length"] = v.length;
+      j["capacity"] = v.capacity;
+      j["elements"] = elements();
+      break;
+    case ValueKind::map:
+      j["value"] = v.bits ? hex(v.bits) : json(nullptr);
+      j["count"] = v.length;
+      break;
+    case ValueKind::chan: {
+      j["value"] = v.bits ? hex(v.bits) : json(nullptr);
+      if (!v.bits) break;
+      j["qcount"] = v.length;
+      j["dataqsiz"] = v.capacity;
+      j["closed"] = v.closed;
+      j["queue"] = elements();
+      j["recv_waiting"] = v.recv_waiting;
+      j["send_waiting"] = v.send_waiting;
+      break;
+    }
+    case ValueKind::interface:
+      j["dynamic_type"] = v.dynamic_type.empty() ? json(nullptr) : json(v.dynamic_type);
+      j["data"] = v.children.empty() ? json(nullptr) : value_json(v.children[0]);
+      break;
+    case ValueKind::func: {
+      j["value"] = v.bits ? hex(v.bits) : json(nullptr);
+      j["function"] = or_null(v.function);
+      json cap = json::array();
+      for (const auto& c : v.children) cap.push_back(json{{"name", c.name}, {"value", value_json(c)}});
+      j["captured"] = cap;
+      break;
+    }
     case ValueKind::integer:
       if (v.is_signed) j["value"] = v.as_int();
       else if (v.address_like) j["value"] = hex(v.bits);
@@ -75,6 +129,7 @@ json value_json(const Value& v) {
     case ValueKind::pointer:
       j["value"] = v.bits ? hex(v.bits) : json(nullptr);
       j["pointee"] = v.pointee;
+      if (!v.children.empty()) j["target"] = value_json(v.children[0]);
       break;
     case ValueKind::bytes: j["value"] = bytes_json(v.bytes); break;
     case ValueKind::structure:
@@ -145,7 +200,8 @@ json stop_json(const StopEvent& ev, Target& t) {
                    {"writer_pc", w.writer_pc ? hex(w.writer_pc) : json(nullptr)},
                    {"writer_insn", w.writer_insn},
                    {"writer_thread", w.writer_tid},
-                   {"kernel", kernel_cause_json(w.cause)}});
+                   {"kernel", kernel_cause_json(w.cause)},
+                   {"scope_ended", w.scope_ended}});
   j["watchpoints"] = wps;
   j["catchpoint"] = ev.catchpoint ? json{{"number", ev.catchpoint->number},
                                          {"syscall", syscall_name(ev.catchpoint->syscall_nr)},
@@ -199,9 +255,14 @@ json frame_json(const model::Frame& f, std::size_t level, bool selected, Target&
   json j;
   j["level"] = level;
   j["pc"] = hex(f.pc);
-  const auto sym = t.symbols().function_at(f.lookup_pc);
-  j["function"] = sym ? sym->name : f.func ? f.func->name : "??";
-  if (auto src = t.symbols().source(f.lookup_pc)) {
+  if (!f.function.empty()) {
+    j["function"] = f.function;
+  } else {
+    const auto sym = t.symbols().function_at(f.lookup_pc);
+    j["function"] = sym ? sym->name : f.func ? f.func->name : "??";
+  }
+  const auto src = f.function.empty() ? t.symbols().source(f.lookup_pc) : f.source;
+  if (src) {
     j["file"] = src->file;
     j["line"] = src->line;
     j["source"] = src->short_form();
@@ -210,6 +271,7 @@ json frame_json(const model::Frame& f, std::size_t level, bool selected, Target&
     j["line"] = nullptr;
     j["source"] = nullptr;
   }
+  j["inlined"] = f.inlined;
   j["sp"] = hex(f.sp);
   j["frame_size"] = f.frame_size;
   j["cfa"] = f.cfa ? hex(f.cfa) : json(nullptr);

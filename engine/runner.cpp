@@ -83,7 +83,7 @@ model::Result<StopEvent> Runner::run() {
 void Runner::arm_watchpoints() {
   for (auto& st : t_.stops_.all()) {
     if (st.type != Stop::Type::watchpoint || !st.enabled) continue;
-    auto v = t_.evaluate(st.what, tid_);
+    auto v = st.scope ? t_.evaluate_in(st.what, *st.scope) : t_.evaluate(st.what, tid_);
     st.last = v ? std::optional<Value>(*v) : std::nullopt;
     st.ranges = t_.last_reads_;  // not readable yet: what it was computed from so far
   }
@@ -93,7 +93,7 @@ bool Runner::check_watchpoints(const StopReason& r) {
   bool changed = false;
   for (auto& st : t_.stops_.all()) {
     if (st.type != Stop::Type::watchpoint || !st.enabled) continue;
-    auto v = t_.evaluate(st.what, tid_);
+    auto v = st.scope ? t_.evaluate_in(st.what, *st.scope) : t_.evaluate(st.what, tid_);
     std::optional<Value> now = v ? std::optional<Value>(*v) : std::nullopt;
     st.ranges = t_.last_reads_;
     const bool same = (!now && !st.last) || (now && st.last && now->same_as(*st.last));
@@ -114,6 +114,31 @@ bool Runner::check_watchpoints(const StopReason& r) {
   }
   if (changed) ev_.causes.push_back(StopCause::watchpoint);
   return changed;
+}
+
+// A watchpoint on a local ends when its frame returns: the return address is
+// reached with SP back at the frame's CFA (gdb: "Watchpoint N deleted because the
+// program has left the block in which its expression is valid.").
+bool Runner::check_watch_scopes(GuestAddr pc) {
+  const std::uint64_t sp = s_.process().regs_of(s_.process().current())[Reg::rsp];
+  std::vector<int> gone;
+  for (auto& st : t_.stops_.all()) {
+    // After the RET, SP is the frame's CFA again; a deeper call of the same function
+    // (recursion) returns there with a lower SP, another goroutine's with another SP.
+    if (st.type != Stop::Type::watchpoint || !st.scope || st.scope->ret_addr != pc || sp != st.scope->cfa) continue;
+    WatchHit h;
+    h.number = st.number;
+    h.expr = st.what;
+    h.old_value = st.last;
+    h.scope_ended = true;
+    ev_.watchpoints.push_back(std::move(h));
+    gone.push_back(st.number);
+  }
+  for (int n : gone) t_.stops_.remove(n);
+  if (gone.empty()) return false;
+  t_.stops_.sync(s_.process());
+  ev_.causes.push_back(StopCause::watchpoint);
+  return true;
 }
 
 // The user's breakpoints at `pc` (the current thread is about to execute it):
@@ -161,6 +186,7 @@ Runner::Go Runner::go() {
         if (check_watchpoints(r)) return Go::user;
         continue;  // a range it was read from was written, but the value is the same
       case StopKind::breakpoint:
+        if (check_watch_scopes(r.pc)) return Go::user;
         if (check_breakpoints(r.pc)) return Go::user;
         if (t_.stops_.is_internal(r.pc)) return Go::reached;
         continue;  // a condition was false, or the breakpoint is ignored this time
@@ -221,6 +247,7 @@ void Runner::finish() {
     if (t && t->state != ThreadState::exited) t_.selected_tid_ = tid;  // gdb switches to the thread that stopped
   }
   t_.selected_frame_ = 0;
+  t_.selected_goid_.reset();
   ev_.pc = p.regs_of(p.current())[Reg::rip];
   ev_.insn = p.insn_count() + 1;
   t_.last_breakpoints_.clear();
@@ -343,11 +370,13 @@ model::Result<bool> Runner::do_until() {
     if (g == Go::reached) ev_.causes.push_back(StopCause::location_reached);
     return true;
   }
-  t_.stops_.add_internal(loc->addr);
+  const std::vector<GuestAddr> addrs = loc->addrs.empty() ? std::vector<GuestAddr>{loc->addr} : loc->addrs;
+  for (GuestAddr a : addrs) t_.stops_.add_internal(a);
   Go g = Go::reached;
-  while ((g = go()) == Go::reached && p.regs_of(p.current())[Reg::rip] != loc->addr) {
+  while ((g = go()) == Go::reached &&
+         std::find(addrs.begin(), addrs.end(), p.regs_of(p.current())[Reg::rip]) == addrs.end()) {
   }
-  t_.stops_.remove_internal(loc->addr);
+  for (GuestAddr a : addrs) t_.stops_.remove_internal(a);
   t_.stops_.sync(p);
   if (g == Go::reached) ev_.causes.push_back(StopCause::location_reached);
   return true;
@@ -410,6 +439,9 @@ model::Result<bool> Runner::do_finish() {
   if (bt.frames.empty()) return model::Error{"No stack."};
   const model::Frame& f = bt.frames[level];
   if (f.outermost) return model::Error{"\"finish\" not meaningful in the outermost frame."};
+  if (f.inlined)
+    return model::Error{fmt::format("\"finish\" out of {}: it was inlined, so it never returns on its own; use \"next\" "
+                                    "or \"up\" and finish the function it was inlined into", f.function)};
   if (level + 1 >= bt.frames.size() || !f.ret_addr || !f.cfa)
     return model::Error{fmt::format("\"finish\" cannot find where frame {} returns: {}", level,
                                     bt.stopped.empty() ? "the unwind ended" : bt.stopped)};

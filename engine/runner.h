@@ -19,6 +19,7 @@ class Runner {
   Go step_one(int tid);
   Go run_to_return(int tid, GuestAddr ret, std::uint64_t sp_inside);
   bool check_breakpoints(GuestAddr pc);
+  bool check_watch_scopes(GuestAddr pc);
   bool check_watchpoints(const StopReason& r);
   void arm_watchpoints();
   void finish();

@@ -60,7 +60,77 @@ Backtrace backtrace(Session& s, int tid, std::size_t max_frames) {
   b.frames = std::move(u.frames);
   b.stopped = std::move(u.stopped);
   b.truncated = u.truncated;
+  b.registers = true;
+  b.tid = tid;
+  expand_inlined(s, b);
   return b;
+}
+
+Backtrace parked_backtrace(Session& s, GuestAddr g, std::size_t max_frames) {
+  Backtrace b;
+  const model::Pclntab* table = s.pclntab();
+  const model::DwarfInfo* dw = s.dwarf();
+  if (!table || !dw) {
+    b.unavailable = "no goroutine stacks without Go's pclntab and DWARF";
+    return b;
+  }
+  const auto sp_f = dw->field("runtime.g", "sched.sp"), pc_f = dw->field("runtime.g", "sched.pc");
+  Process& p = s.process();
+  auto read = [&](std::uint64_t a) -> std::optional<std::uint64_t> {
+    std::uint64_t w = 0;
+    if (!p.memory().peek(a, &w, 8)) return std::nullopt;
+    return w;
+  };
+  const auto sp = sp_f ? read(g + sp_f->offset) : std::nullopt, pc = pc_f ? read(g + pc_f->offset) : std::nullopt;
+  if (!sp || !pc || !*sp || !*pc) {
+    b.unavailable = fmt::format("the goroutine at {:#x} has no saved context (g.sched is empty)", g);
+    return b;
+  }
+  // gopark's mcall saved the pc of its return into the goroutine (runtime/asm_amd64.s
+  // mcall: sched.pc is the caller's pc): frame 0 is an ordinary frame there.
+  model::GContext gc;
+  gc.g = g;
+  auto u = model::unwind_stack(*table, *pc, *sp, gc, read, max_frames);
+  b.frames = std::move(u.frames);
+  b.stopped = std::move(u.stopped);
+  b.truncated = u.truncated;
+  expand_inlined(s, b);
+  return b;
+}
+
+void expand_inlined(Session& s, Backtrace& b) {
+  const model::Pclntab* table = s.pclntab();
+  const model::DwarfInfo* dw = s.dwarf();
+  auto line = [&](std::uint64_t pc, const model::PclnFunction* f) -> std::optional<model::SourceLine> {
+    if (dw)
+      if (auto l = dw->line_at(pc)) return l;
+    if (table && f)
+      if (auto pos = table->position(*f, pc)) return model::SourceLine{pos->file, pos->file, pos->line};
+    return std::nullopt;
+  };
+  std::vector<model::Frame> out;
+  out.reserve(b.frames.size());
+  for (auto& f : b.frames) {
+    std::vector<model::PclnInlined> inl;
+    if (table && f.func) inl = table->inlined_at(*f.func, f.lookup_pc);
+    const model::PclnFunction* fn = f.func ? &*f.func : nullptr;
+    for (std::size_t k = 0; k < inl.size(); ++k) {
+      model::Frame in = f;
+      in.function = inl[k].function;
+      in.source = line(k == 0 ? f.lookup_pc : inl[k - 1].parent_pc, fn);
+      in.inlined = true;
+      in.inline_index = static_cast<int>(k);
+      in.note.clear();
+      out.push_back(std::move(in));
+    }
+    if (auto sym = s.symbols().function_at(f.lookup_pc)) f.function = sym->name;
+    else if (f.func) f.function = f.func->name;
+    else f.function = "??";
+    f.source = line(inl.empty() ? f.lookup_pc : inl.back().parent_pc, fn);
+    f.inline_index = static_cast<int>(inl.size());
+    out.push_back(std::move(f));
+  }
+  b.frames = std::move(out);
 }
 
 }  // namespace gostep::engine

@@ -82,6 +82,7 @@ void StopTable::sync(Process& p) {
         break;
       case Stop::Type::watchpoint:
         ranges.insert(ranges.end(), s.ranges.begin(), s.ranges.end());
+        if (s.scope && s.scope->ret_addr) want.insert(s.scope->ret_addr);  // where its frame returns
         break;
     }
   }

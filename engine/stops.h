@@ -15,6 +15,7 @@
 
 #include "emulator/process.h"
 #include "engine/value.h"
+#include "runtime_model/unwind.h"
 
 namespace gostep::engine {
 
@@ -34,6 +35,9 @@ struct Stop {
   // ranges it was computed from (a write to any of them re-evaluates it)
   std::optional<Value> last;
   std::vector<Range> ranges;
+  // A watchpoint on a frame's local: that frame (its CFA, where it returns). It is
+  // evaluated in that frame, and deleted when the frame returns (gdb).
+  std::optional<model::Frame> scope;
   // catchpoint: system call numbers (empty: every call)
   std::set<std::uint64_t> syscalls;
 };

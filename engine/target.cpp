@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "emulator/linux/syscall_table.h"
+#include "engine/closure.h"
 
 namespace gostep::engine {
 
@@ -19,7 +20,7 @@ std::string wait_name(const Thread& t) {
   return "blocked";
 }
 
-Target::Target(const std::string& path, ProcessOptions options) : s_(path, std::move(options)) {
+Target::Target(const std::string& path, ProcessOptions options) : s_(path, std::move(options)), sources_(path) {
   selected_tid_ = s_.process().current().tid;
 }
 
@@ -30,7 +31,34 @@ bool Target::select_thread(int tid) {
   if (!t || t->state == ThreadState::exited) return false;
   selected_tid_ = tid;
   selected_frame_ = 0;
+  selected_goid_.reset();
   return true;
+}
+
+bool Target::select_goroutine(std::int64_t goid) {
+  if (!engine::goroutine(s_, goid)) return false;
+  selected_goid_ = goid;
+  selected_frame_ = 0;
+  return true;
+}
+
+Backtrace Target::selected_backtrace() {
+  if (selected_goid_) {
+    if (auto g = engine::goroutine(s_, *selected_goid_)) return goroutine_backtrace(s_, *g);
+    selected_goid_.reset();  // it ended
+  }
+  return backtrace(selected_tid_);
+}
+
+model::Result<std::vector<Variable>> Target::variables(std::optional<std::size_t> level) {
+  if (!s_.dwarf()) return model::Error{"this binary has no DWARF: no locals or arguments"};
+  const Backtrace b = selected_backtrace();
+  if (!b.unavailable.empty()) return model::Error{b.unavailable};
+  const std::size_t l = level.value_or(static_cast<std::size_t>(std::max(selected_frame_, 0)));
+  const auto f = frame_ref(s_, b, l);
+  if (!f) return model::Error{fmt::format("No frame at level {}.", l)};
+  const ValueReader reader = program_reader(s_);
+  return frame_variables(s_, reader, *f);
 }
 
 std::vector<ThreadInfo> Target::threads() {
@@ -63,9 +91,27 @@ model::RuntimeState Target::runtime_state(int tid) {
 }
 
 Evaluated<Value> Target::evaluate(std::string_view expr, std::optional<int> tid) {
-  Evaluator ev(s_, EvalScope{tid.value_or(selected_tid_), &history_});
+  // Names resolve in a frame: the selected one, or a thread's innermost.
+  auto frame = [this, tid]() -> std::optional<FrameRef> {
+    if (!s_.dwarf() || !s_.pclntab()) return std::nullopt;
+    const Backtrace b = tid ? backtrace(*tid) : selected_backtrace();
+    return frame_ref(s_, b, tid ? 0 : static_cast<std::size_t>(std::max(selected_frame_, 0)));
+  };
+  const int thread = tid.value_or(selected_tid_);
+  Evaluator ev(s_, EvalScope{thread, &history_, frame});
   auto v = ev.evaluate(expr);
   last_reads_ = ev.reads();
+  last_frame_ = ev.used_frame();
+  return v;
+}
+
+Evaluated<Value> Target::evaluate_in(std::string_view expr, const model::Frame& frame) {
+  FrameRef ref;
+  ref.frame = frame;  // no registers: a watched local must live in memory
+  Evaluator ev(s_, EvalScope{selected_tid_, &history_, [ref]() -> std::optional<FrameRef> { return ref; }});
+  auto v = ev.evaluate(expr);
+  last_reads_ = ev.reads();
+  last_frame_ = ev.used_frame();
   return v;
 }
 
@@ -76,17 +122,30 @@ std::string Target::describe_data(GuestAddr addr) {
   return "";
 }
 
+bool Target::names_local_at(const EvalError& e, const std::vector<GuestAddr>& addrs) const {
+  if (e.kind != EvalErrorKind::unknown_symbol || e.symbol.empty() || !s_.dwarf()) return false;
+  const std::string name = e.symbol.substr(0, e.symbol.find('.'));
+  for (GuestAddr a : addrs)
+    for (const auto& scope : s_.dwarf()->scopes_at(a))
+      for (const auto& v : scope.variables)
+        if (v.name == name || v.name == "&" + name) return true;
+  return false;
+}
+
 model::Result<Stop*> Target::add_breakpoint(const std::string& loc, const std::string& condition, bool temporary) {
   auto l = s_.resolve(loc);
   if (!l) return model::Error{l.error()};
   if (l->kind == Location::Kind::insn)
     return model::Error{"break needs a place; insn:N is a moment: use \"until insn:N\" to go there"};
+  const std::vector<GuestAddr> addrs = l->addrs.empty() ? std::vector<GuestAddr>{l->addr} : l->addrs;
   if (!condition.empty()) {
     auto v = evaluate(condition);
     // A condition may not be evaluable yet (allp before schedinit): only errors waiting cannot cure are refused.
-    if (!v && !v.error().transient()) return model::Error{v.error().message};
+    // It is evaluated where the breakpoint stops (gdb), so a local or argument of the
+    // function there is a name it may use, whatever frame is selected now.
+    if (!v && !v.error().transient() && !names_local_at(v.error(), addrs)) return model::Error{v.error().message};
   }
-  Stop& s = stops_.add_breakpoint({l->addr}, loc, condition, temporary);
+  Stop& s = stops_.add_breakpoint(addrs, loc, condition, temporary);
   stops_.sync(s_.process());
   return &s;
 }
@@ -96,9 +155,21 @@ model::Result<Stop*> Target::add_watchpoint(const std::string& expr) {
   if (!v && !v.error().transient()) return model::Error{v.error().message};
   if (v && last_reads_.empty() && !v->address)
     return model::Error{fmt::format("Cannot watch constant value \"{}\".", expr)};
+  std::optional<FrameRef> frame = last_frame_;
+  // A local with no location here has no range to watch, and nothing would ever
+  // re-evaluate it: the watch could only end with its frame, never fire.
+  if (frame && !v && v.error().kind == EvalErrorKind::optimized_out)
+    return model::Error{fmt::format("Cannot watch \"{}\": {}; step until \"info locals\" shows it, or watch it "
+                                    "from a later point", expr, v.error().message)};
+  if (frame && frame->registers && v && !v->address)
+    return model::Error{fmt::format("Cannot watch \"{}\": it lives in a register here, and only memory can be "
+                                    "watched; step until it is stored to the stack (\"info locals\" shows where)", expr)};
+  if (frame && (frame->frame.outermost || !frame->frame.ret_addr))
+    return model::Error{fmt::format("Cannot watch \"{}\": its frame has no known return", expr)};
   std::optional<Value> value;
   if (v) value = *v;
   Stop& s = stops_.add_watchpoint(expr, std::move(value), last_reads_);
+  if (frame) s.scope = frame->frame;
   return &s;
 }
 
@@ -139,6 +210,7 @@ void Target::restart() {
   for (auto& st : stops_.all()) st.last.reset();
   selected_tid_ = s_.process().current().tid;
   selected_frame_ = 0;
+  selected_goid_.reset();
   fresh_ = true;
   killed_ = false;
   last_breakpoints_.clear();

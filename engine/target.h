@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "engine/eval.h"
+#include "engine/goroutines.h"
+#include "engine/locals.h"
+#include "engine/sources.h"
 #include "engine/stack.h"
 #include "engine/stop_event.h"
 #include "engine/stops.h"
@@ -57,6 +60,18 @@ class Target {
   bool select_thread(int tid);
   int selected_frame() const { return selected_frame_; }
   void select_frame(int level) { selected_frame_ = level; }
+  // --- goroutines (Delve's `goroutine N`): selecting one shows its stack and
+  // variables; a parked one is unwound from g.sched. Running the guest or
+  // selecting a thread drops the selection (back to the thread's own goroutine).
+  std::optional<std::int64_t> selected_goroutine() const { return selected_goid_; }
+  bool select_goroutine(std::int64_t goid);  // false (nothing changes) when there is none
+  void clear_goroutine() { selected_goid_.reset(); }
+  std::vector<GoroutineInfo> goroutines() { return engine::goroutines(s_); }
+  std::optional<GoroutineInfo> goroutine(std::int64_t goid) { return engine::goroutine(s_, goid); }
+  // The selection's stack: the selected goroutine's, else the selected thread's.
+  Backtrace selected_backtrace();
+  // The variables of a frame of the selection (default: the selected frame).
+  model::Result<std::vector<Variable>> variables(std::optional<std::size_t> level = std::nullopt);
   std::vector<ThreadInfo> threads();
   std::optional<ThreadInfo> thread(int tid);
   RegFile registers(int tid);
@@ -68,9 +83,15 @@ class Target {
   model::RuntimeState runtime_state(int tid);
   Backtrace backtrace(int tid) { return engine::backtrace(s_, tid); }
 
+  // Where the program's source files are (`directory`, `set substitute-path`).
+  SourceLocator& sources() { return sources_; }
+
   // --- values ---
-  // EXPR in the selected thread (or `tid`), with the value history.
+  // EXPR in the selected frame of the selected goroutine or thread, with the value
+  // history; with `tid`, in that thread's innermost frame (conditions, watchpoints).
   Evaluated<Value> evaluate(std::string_view expr, std::optional<int> tid = std::nullopt);
+  // EXPR in a given frame (a watchpoint on a local: the frame it was set in).
+  Evaluated<Value> evaluate_in(std::string_view expr, const model::Frame& frame);
   // The guest ranges the last evaluate() read (also when it failed).
   const std::vector<Range>& last_reads() const { return last_reads_; }
   std::vector<Value>& history() { return history_; }
@@ -105,12 +126,17 @@ class Target {
 
  private:
   friend class Runner;
+  // Whether an evaluation failed only on a name that is a local or argument at one of `addrs`.
+  bool names_local_at(const EvalError& e, const std::vector<GuestAddr>& addrs) const;
   Session s_;
+  SourceLocator sources_;
   StopTable stops_;
   std::vector<Value> history_;
   std::vector<Range> last_reads_;
+  std::optional<FrameRef> last_frame_;  // the frame whose locals the last evaluate() named
   int selected_tid_ = 0;
   int selected_frame_ = 0;
+  std::optional<std::int64_t> selected_goid_;
   std::atomic<bool> running_{false};
   bool fresh_ = true;     // nothing has run since the process was created: a breakpoint at the entry fires
   bool killed_ = false;   // `kill`: not being run until `run`

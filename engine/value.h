@@ -25,6 +25,14 @@ enum class ValueKind {
   structure,
   array,
   bytes,      // *ADDR@LEN: raw guest bytes
+  // Go's own kinds (DWARF's DW_AT_go_kind), read as Delve shows them:
+  string,     // `bytes` holds the first bytes of the text, `length` its length; children: str, len
+  slice,      // `bits` the array pointer, `length`, `capacity`; children: the first elements
+  map,        // `bits` the *hmap, `length` its count
+  chan,       // `bits` the *hchan, `length` qcount, `capacity` dataqsiz; children: the queue;
+              // `closed`, and the goroutines waiting to receive and to send
+  interface,  // `dynamic_type` (empty: nil); children: the dynamic value, named "data"
+  func,       // `bits` the *funcval, `function` its code; children: captured variables
 };
 
 struct Value {
@@ -43,10 +51,19 @@ struct Value {
   std::uint64_t length = 0;      // array: elements in all (children may hold fewer)
   bool elided = false;           // children not read (too deep); `address` still says where
   std::vector<Range> reads;      // every guest range read to compute it (watchpoints re-check on writes there)
+  bool optimized_out = false;    // DWARF has no location for it here (Go's register ABI left nothing)
+  std::uint64_t capacity = 0;    // slice: cap; chan: dataqsiz
+  std::string dynamic_type;      // interface: the type stored in it
+  std::string function;          // func: the function the value calls ("main.main.func1")
+  bool closed = false;           // chan: closed
+  std::vector<std::int64_t> recv_waiting, send_waiting;  // chan: goroutine ids in recvq and sendq
 
   std::int64_t as_int() const;   // sign-extended when is_signed
   bool truthy() const { return bits != 0; }
-  bool scalar() const { return kind == ValueKind::integer || kind == ValueKind::boolean || kind == ValueKind::pointer; }
+  bool scalar() const {
+    return !optimized_out && (kind == ValueKind::integer || kind == ValueKind::boolean || kind == ValueKind::pointer ||
+                              kind == ValueKind::map || kind == ValueKind::chan || kind == ValueKind::func);
+  }
   // Two values are the same for a watchpoint when every scalar and byte is.
   bool same_as(const Value& other) const;
 };
@@ -73,6 +90,7 @@ enum class EvalErrorKind {
   unreadable,       // memory not mapped
   nil_pointer,
   out_of_range,     // index past a slice's current length
+  optimized_out,    // a variable with no location at this pc
   not_yet,          // the runtime has not created it yet (no goroutine N, no g in TLS)
 };
 
@@ -82,7 +100,8 @@ struct EvalError {
   std::string symbol;   // unknown_symbol: the name, for "did you mean" suggestions
   bool transient() const {
     return kind == EvalErrorKind::unreadable || kind == EvalErrorKind::nil_pointer ||
-           kind == EvalErrorKind::out_of_range || kind == EvalErrorKind::not_yet;
+           kind == EvalErrorKind::out_of_range || kind == EvalErrorKind::not_yet ||
+           kind == EvalErrorKind::optimized_out;
   }
 };
 

@@ -36,7 +36,7 @@ void ValueReader::name_constant(const std::string& parent_type, const std::strin
 }
 
 Value ValueReader::decode(const std::string& type, const std::uint8_t* data, std::uint64_t size, GuestAddr addr,
-                          int depth) const {
+                          int depth, std::vector<Range>* reads) const {
   Value v;
   v.type = type;
   v.size = size;
@@ -45,17 +45,18 @@ Value ValueReader::decode(const std::string& type, const std::uint8_t* data, std
   const std::string target = pointee_of(type);
   if (ti && ti->kind == model::TypeKind::kStruct) {
     v.kind = ValueKind::structure;
-    if (depth > kMaxDepth) {
+    if (depth > kMaxDepth && ti->go_kind != model::go_kind::kString) {  // a string is a leaf: always its text
       v.elided = true;
       return v;
     }
     for (const auto& f : ti->fields) {
       if (f.offset > size || f.size > size - f.offset) break;  // only what was read
-      Value c = decode(f.type_name, data + f.offset, f.size, addr + f.offset, depth + 1);
+      Value c = decode(f.type_name, data + f.offset, f.size, addr + f.offset, depth + 1, reads);
       name_constant(type, f.name, c);
       c.name = f.name;
       v.children.push_back(std::move(c));
     }
+    if (ti->go_kind && !plain_) go_kind(v, *ti, depth, reads);
     return v;
   }
   if (ti && ti->kind == model::TypeKind::kArray) {
@@ -68,7 +69,7 @@ Value ValueReader::decode(const std::string& type, const std::uint8_t* data, std
     const std::uint64_t es = ti->count ? ti->size / ti->count : 0;
     for (std::uint64_t i = 0; i < ti->count && i < kMaxElements && es && (i + 1) * es <= size; ++i)
     {
-      Value c = decode(ti->elem_type, data + i * es, es, addr + i * es, depth + 1);
+      Value c = decode(ti->elem_type, data + i * es, es, addr + i * es, depth + 1, reads);
       c.name = fmt::format("[{}]", i);
       v.children.push_back(std::move(c));
     }
@@ -82,6 +83,9 @@ Value ValueReader::decode(const std::string& type, const std::uint8_t* data, std
   if (!target.empty()) {
     v.kind = ValueKind::pointer;
     v.pointee = target;
+    if (ti && ti->go_kind && !plain_) go_kind(v, *ti, depth, reads);
+  } else if (ti && ti->go_kind == model::go_kind::kFunc && !plain_) {
+    go_kind(v, *ti, depth, reads);
   } else if (type == "bool") {
     v.kind = ValueKind::boolean;
     v.bits &= 0xff;
@@ -101,7 +105,7 @@ Evaluated<Value> ValueReader::read(GuestAddr addr, const std::string& type, std:
   reads.emplace_back(addr, n);
   if (!peek_(addr, bytes.data(), n))
     return EvalError{EvalErrorKind::unreadable, fmt::format("Cannot access memory at address {:#x}", addr), ""};
-  Value v = decode(type, bytes.data(), n, addr, 0);
+  Value v = decode(type, bytes.data(), n, addr, 0, &reads);
   v.reads = reads;
   return v;
 }

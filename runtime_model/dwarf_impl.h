@@ -25,6 +25,9 @@ struct FdCloser {
   ~FdCloser();
 };
 
+// Go's vendor attributes (cmd/internal/dwarf/dwarf.go).
+inline constexpr unsigned kDwAtGoKind = 0x2900, kDwAtGoKey = 0x2901, kDwAtGoElem = 0x2902;
+
 struct DwarfEnd {
   void operator()(Dwarf* d) const { dwarf_end(d); }
 };
@@ -64,6 +67,10 @@ struct DwarfInfo::Impl {
   std::vector<SourceFile> files;
   std::map<std::string, std::uint32_t, std::less<>> file_index;  // path -> index into files
   std::vector<LineRow> rows;  // sorted by address; at equal addresses an end_sequence comes first
+
+  // Inlined call sites by function name, built on the first query (dwarf_scopes.cpp).
+  std::once_flag inlines_built;
+  std::map<std::string, std::vector<std::uint64_t>, std::less<>> inline_sites;
 
   void index_units();                 // dwarf_reader.cpp
   void build_lines();                 // dwarf_lines.cpp; call through lines()

@@ -95,7 +95,7 @@ void DwarfInfo::Impl::index_units() {
             Dwarf_Addr low = 0;
             Dwarf_Addr high = 0;
             if (dwarf_lowpc(&child, &low) == 0 && dwarf_highpc(&child, &high) == 0 && high > low)
-              functions.push_back({std::move(name), low, high, unit});
+              functions.push_back({std::move(name), low, high, unit, dwarf_dieoffset(&child)});
           } else if (tag == DW_TAG_variable) {
             if (auto addr = static_address(&child)) {
               VariableInfo v{std::move(name), *addr, 0, {}};

@@ -44,6 +44,43 @@ struct TypeInfo {
   std::vector<FieldInfo> fields;  // kStruct: members in declaration (= offset) order
   std::string elem_type;          // kArray: element type; kPointer: pointee type
   std::uint64_t count = 0;        // kArray: number of elements
+  // Go's own attributes (cmd/internal/dwarf: DW_AT_go_kind 0x2900, go_key 0x2901,
+  // go_elem 0x2902): reflect.Kind, and the key and element types of maps, chans, slices.
+  int go_kind = 0;
+  std::string go_key, go_elem;
+};
+
+// reflect.Kind numbers as DW_AT_go_kind carries them.
+namespace go_kind {
+inline constexpr int kArray = 17, kChan = 18, kFunc = 19, kInterface = 20, kMap = 21, kPtr = 22, kSlice = 23,
+                     kString = 24, kStruct = 25, kUnsafePointer = 26;
+}
+
+// One step of a location expression (DWARF 4, 2.5/2.6) as Go emits them.
+struct LocOp {
+  std::uint8_t atom = 0;  // DW_OP_*
+  std::uint64_t number = 0, number2 = 0;
+};
+
+// A local variable or parameter visible at a pc (Go's DWARF: formal parameters,
+// variables, lexical blocks; "&x" names a variable that escaped to the heap: the
+// slot holds its address; "~r0" an unnamed result).
+struct ScopeVariable {
+  std::string name;
+  std::string type_name;
+  bool is_param = false;   // DW_TAG_formal_parameter (results included)
+  bool is_result = false;  // DW_AT_variable_parameter: Go marks results so
+  int decl_line = 0;
+  bool located = false;    // false: no location at this pc ("optimized out")
+  std::vector<LocOp> expr; // the location expression valid at the pc
+};
+
+// A function's scope at a pc: the physical function, or one inlined call in it.
+struct FrameScope {
+  std::string function;    // "main.add"
+  bool inlined = false;    // a DW_TAG_inlined_subroutine
+  int call_line = 0;       // inlined: the line of the call in its caller
+  std::vector<ScopeVariable> variables;  // parameters first, in DWARF order
 };
 
 // A (possibly nested) field inside a type, found by a path like "sched.sp" or "tls[2]".
@@ -71,6 +108,7 @@ struct FunctionInfo {
   std::uint64_t low = 0;
   std::uint64_t high = 0;  // one past the last byte
   std::string unit;        // the compile unit (Go package) it belongs to
+  std::uint64_t die = 0;   // its DW_TAG_subprogram (scopes_at walks it)
 };
 
 struct SourceLine {
@@ -128,6 +166,13 @@ class DwarfInfo {
   // Also accepts "NAME.abi0" for an assembly function DWARF names NAME.
   std::optional<FunctionInfo> function(std::string_view name) const;
   std::optional<FunctionInfo> function_at(std::uint64_t pc) const;
+  // The scopes active at `pc`, innermost first: each inlined call (DWARF's
+  // DW_TAG_inlined_subroutine) and then the physical function, each with the
+  // variables visible at `pc` and their location expressions there.
+  std::vector<FrameScope> scopes_at(std::uint64_t pc) const;
+  // Every inlined call site of `function` (its DW_TAG_inlined_subroutine
+  // entries): the lowest pc of each, sorted.
+  std::vector<std::uint64_t> inlined_sites(std::string_view function) const;
   const std::vector<FunctionInfo>& functions() const;  // sorted by low pc
 
   // --- line table (every unit, assembly included) ---

@@ -165,6 +165,14 @@ std::optional<TypeInfo> DwarfInfo::type(std::string_view name) const {
   info.name = std::string(name);
   info.kind = die_kind(resolved);
   info.size = die_size(resolved);
+  for (Dwarf_Die d : {*die, resolved}) {  // a typedef (map, chan) or the struct itself (string, slice) carries them
+    Dwarf_Attribute attr;
+    Dwarf_Word k = 0;
+    Dwarf_Die ref;
+    if (!info.go_kind && dwarf_formudata(dwarf_attr(&d, kDwAtGoKind, &attr), &k) == 0) info.go_kind = static_cast<int>(k);
+    if (info.go_key.empty() && dwarf_formref_die(dwarf_attr(&d, kDwAtGoKey, &attr), &ref)) info.go_key = die_name(&ref);
+    if (info.go_elem.empty() && dwarf_formref_die(dwarf_attr(&d, kDwAtGoElem, &attr), &ref)) info.go_elem = die_name(&ref);
+  }
   if (info.kind == TypeKind::kStruct) {
     for (auto& m : members_of(resolved)) {
       info.fields.push_back(

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime_model/dwarf_reader.h"
 #include "runtime_model/pclntab.h"
 
 namespace gostep::model {
@@ -44,6 +45,12 @@ struct Frame {
   // The pc to look names and lines up at: a caller's pc is a return address, and
   // the CALL before it is the line being executed.
   std::uint64_t lookup_pc = 0;
+  // Filled in by engine::backtrace, which gives each inlined call a frame of its own
+  // (gdb and Delve do): the name and line this frame shows.
+  std::string function;              // "main.add"; a physical frame: its ELF symbol ("runtime.rt0_go.abi0")
+  std::optional<SourceLine> source;  // an inlined call's caller shows the line of the call
+  bool inlined = false;              // an inlined call, inside the next physical frame
+  int inline_index = 0;              // 0: the innermost call of its physical frame
 };
 
 struct Unwind {

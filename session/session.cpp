@@ -69,6 +69,7 @@ model::Result<Location> Session::resolve(const std::string& loc) const {
       if (m.name != name) continue;
       if (!m.pc) return model::Error{fmt::format("milestone {} is not found in this binary: {}", name, m.why_missing)};
       out.addr = *m.pc;
+      out.addrs = {out.addr};
       return out;
     }
     std::string names;
@@ -76,6 +77,16 @@ model::Result<Location> Session::resolve(const std::string& loc) const {
     return model::Error{fmt::format("unknown milestone '{}'; the milestones are: {}", name, names)};
   }
   auto r = symbols_->resolve(loc);
+  // A function name also stands for every site where it was inlined (gdb sets a
+  // location at each); a function inlined everywhere has no symbol at all.
+  std::vector<GuestAddr> sites;
+  if (dwarf_ && loc.find_first_of(":+") == std::string::npos && loc.rfind("0x", 0) != 0)
+    sites = dwarf_->inlined_sites(loc);
+  if (!r && !sites.empty()) {
+    out.addrs = sites;
+    out.addr = sites.front();
+    return out;
+  }
   if (!r) {
     // An unknown symbol: suggest the ones the user probably meant.
     if (r.error().rfind("no symbol", 0) == 0) {
@@ -93,6 +104,9 @@ model::Result<Location> Session::resolve(const std::string& loc) const {
     return model::Error{r.error()};
   }
   out.addr = *r;
+  out.addrs = {*r};
+  for (GuestAddr a : sites)
+    if (a != *r) out.addrs.push_back(a);
   return out;
 }
 
@@ -109,19 +123,22 @@ StopReason Session::run_to(const std::vector<Location>& targets, std::vector<std
   // place counts only if nothing ran yet, so that run_to twice moves on.)
   std::optional<std::uint64_t> next_insn_stop;
   for (const auto& t : targets) {
-    if (t.kind == Location::Kind::address) p.add_breakpoint(t.addr);
+    if (t.kind == Location::Kind::address)
+      for (GuestAddr a : t.addrs.empty() ? std::vector<GuestAddr>{t.addr} : t.addrs) p.add_breakpoint(a);
     else if (t.insn > p.insn_count()) next_insn_stop = next_insn_stop ? std::min(*next_insn_stop, t.insn) : t.insn;
   }
   p.stop_before_insn(next_insn_stop);
   const StopReason r = p.run();
   for (const auto& t : targets)
-    if (t.kind == Location::Kind::address) p.remove_breakpoint(t.addr);
+    if (t.kind == Location::Kind::address)
+      for (GuestAddr a : t.addrs.empty() ? std::vector<GuestAddr>{t.addr} : t.addrs) p.remove_breakpoint(a);
   p.stop_before_insn(std::nullopt);
   if (r.kind == StopKind::breakpoint || r.kind == StopKind::insn_reached) {
     const GuestAddr pc = p.engine().reg(Reg::rip);
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const auto& t = targets[i];
-      if ((t.kind == Location::Kind::address && t.addr == pc) ||
+      const bool at = t.addr == pc || std::find(t.addrs.begin(), t.addrs.end(), pc) != t.addrs.end();
+      if ((t.kind == Location::Kind::address && at) ||
           (t.kind == Location::Kind::insn && t.insn == p.insn_count() + 1))
         hit.push_back(i);
     }

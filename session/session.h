@@ -23,7 +23,10 @@ namespace gostep {
 // A LOC of DESIGN.md, resolved: an instruction address, or an instruction count.
 struct Location {
   enum class Kind { address, insn } kind = Kind::address;
-  GuestAddr addr = 0;      // address
+  GuestAddr addr = 0;      // address (the first of `addrs`)
+  // Every address the LOC stands for: a function's entry and each site where it
+  // was inlined (DWARF's DW_TAG_inlined_subroutine), sorted; one address otherwise.
+  std::vector<GuestAddr> addrs;
   std::uint64_t insn = 0;  // insn: before the insn-th executed instruction (1-based)
   std::string text;        // as the user wrote it
 };

@@ -281,9 +281,9 @@ TEST(DebugData, DisassembleTheWholeFunctionWithSourceLines) {
   // A range: the last instruction is whole although it runs past the end.
   EXPECT_LINE(o, "Dump of assembler code from 0x45edc0 to 0x45edc8:");
   EXPECT_LINE(o, "   0x45edc4 <runtime.settls.abi0+4>: movq   %rbp, 0x20(%rsp)");
-  // main.main: its file is not readable (-trimpath), so the line numbers alone.
+  // main.main: its file is found through the module path although it was built with -trimpath.
   EXPECT_LINE(o, "Dump of assembler code for function main.main:");
-  EXPECT_LINE(o, "main.go:7");
+  EXPECT_LINE(o, "main.go:7  fmt.Println(\"hello, world\")");
   EXPECT_HAS(o, "callq  0x");
   EXPECT_HAS(o, " <fmt.Fprintln>");
   EXPECT_LINE(o, "Dump of assembler code for function runtime.schedinit:");
@@ -332,17 +332,14 @@ TEST(DebugData, ListErrors) {
                              "list insn:3", "list 9999999", "echo still here\\n"});
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.status, 1);  // --batch: some command failed
-  // The fixtures are built with -trimpath: DWARF has no path to read main.go from.
-  EXPECT_LINE(r.err, "gostep.example/fixtures/hello/main.go: not available (the program was built with -trimpath)");
-  // Also by FILE:LINE: the same note, once per command.
-  EXPECT_NE(r.err.find("main.go: not available"), r.err.rfind("main.go: not available")) << r.err;
+  // The fixtures are built with -trimpath: main.go is found through the module path (engine/sources.h).
+  EXPECT_LINE(r.out, "7           fmt.Println(\"hello, world\")");
+  EXPECT_EQ(r.err.find("main.go: not"), std::string::npos) << r.err;
   EXPECT_LINE(r.err, "Function \"runtime.mian\" not defined. Did you mean runtime.main or runtime.mmap?");
   EXPECT_LINE(r.err, "No source file named nosuch.go.");
   EXPECT_LINE(r.err, "list needs a place; insn:N is a moment, not a place");
-  if (runtime_sources_installed()) {
-    EXPECT_LINE(r.err, "Line number 9999994 out of range; \"/usr/lib/go-1.19/src/runtime/rt0_linux_amd64.s\" has 11 "
-                       "lines.");
-  }
+  // The last file listed: main.go (the unknown function and file listed nothing).
+  EXPECT_LINE(r.err, "Line number 9999994 out of range; \"gostep.example/fixtures/hello/main.go\" has 8 lines.");
   EXPECT_LINE(r.out, "still here");
 }
 

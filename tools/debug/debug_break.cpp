@@ -45,10 +45,19 @@ void Debugger::add_breakpoint(const std::string& spec, bool temporary) {
   if (!st) return error(st.error());
   const engine::Stop& b = **st;
   const GuestAddr addr = b.addrs.front();
-  std::string where = t_.symbols().describe_code(addr);
-  if (auto src = t_.symbols().source(addr)) where += ", " + src->short_form();
-  say(fmt::format("{} {} at {:#x}: {}{}\n", temporary ? "Temporary breakpoint" : "Breakpoint", b.number, addr, where,
-                  cond.empty() ? "" : " if " + cond));
+  auto where_at = [&](GuestAddr pc) {
+    std::string where = t_.symbols().describe_code(pc);
+    if (auto src = t_.symbols().source(pc)) where += ", " + src->short_form();
+    return where;
+  };
+  const char* kind = temporary ? "Temporary breakpoint" : "Breakpoint";
+  if (b.addrs.size() == 1) {
+    say(fmt::format("{} {} at {:#x}: {}{}\n", kind, b.number, addr, where_at(addr), cond.empty() ? "" : " if " + cond));
+  } else {  // an inlined function: one location per site (gdb: "Breakpoint 2 at 0x...: main.go:29. (3 locations)")
+    say(fmt::format("{} {} at {} locations{}:\n", kind, b.number, b.addrs.size(), cond.empty() ? "" : " if " + cond));
+    for (std::size_t i = 0; i < b.addrs.size(); ++i)
+      say(fmt::format("  {}.{}  {:#x} in {}\n", b.number, i + 1, b.addrs[i], where_at(b.addrs[i])));
+  }
   result_["breakpoint"] = engine::stop_entry_json(b, t_);
 }
 

@@ -28,7 +28,7 @@ void Debugger::cmd_info(const Args& a) {
     return what.size() >= min && std::string(full).rfind(what, 0) == 0;
   };
   if (what.empty()) return error("\"info\" must be followed by what to show: registers, breakpoints, g0, m0, tls, g, m, p, "
-                                 "sched, goroutines, threads, syscalls, proc mappings");
+                                 "sched, goroutines, locals, args, threads, syscalls, proc mappings");
   if (is("registers", 1) || what == "all-registers") return cmd_info_registers(sub);
   if (is("breakpoints", 1) || is("watchpoints", 3)) return cmd_info_breakpoints(sub);
   if (is("threads", 2)) return cmd_info_threads(sub);
@@ -37,8 +37,10 @@ void Debugger::cmd_info(const Args& a) {
   if (what == "milestones") return cmd_milestones(sub);
   if (is("frame", 1)) return cmd_info_frame(sub);
   if (what == "display") return cmd_display(Args{"display", "", ""});
+  if (what == "locals" || what == "args") return cmd_info_locals(Args{what, arg, ""});
+  if (is("goroutines", 2)) return cmd_info_goroutines(sub);
   // The runtime views need the model.
-  static const char* const views[] = {"g0", "m0", "tls", "g", "m", "p", "sched", "goroutines"};
+  static const char* const views[] = {"g0", "m0", "tls", "g", "m", "p", "sched"};
   bool is_view = false;
   for (const char* v : views) is_view |= what == v;
   if (!is_view) return error(fmt::format("Undefined info command: \"{}\". Try \"help info\".", what));
@@ -75,13 +77,6 @@ void Debugger::cmd_info_views(const std::string& what, const std::string& arg) {
     if (st.allm.empty()) say("allm is empty: mcommoninit (in schedinit) has not linked m0 yet.\n");
     for (const auto& mv : st.allm) say(m_text(fmt::format("m{}", mv.id), mv));
     result_["allm"] = dump["allm"];
-  } else if (what == "goroutines") {
-    if (st.allgs.empty()) say("No goroutines yet: newproc has not created the main goroutine.\n");
-    const std::uint64_t cur = st.curg ? st.curg->addr : 0;
-    for (const auto& g : st.allgs)
-      say(fmt::format("{} {:<4} {:<14} {}  startpc {}\n", g.addr == cur ? "*" : " ", g.goid, g.status_name, hex(g.addr),
-                      g.startpc_symbol.empty() ? hex(g.startpc) : g.startpc_symbol));
-    result_["allgs"] = dump["allgs"];
   } else if (what == "g") {
     std::uint64_t addr = 0;
     if (arg.empty()) {

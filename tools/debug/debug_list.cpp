@@ -27,8 +27,10 @@ std::string unreadable_note(const model::SourceLine& src) {
   if (in_goroot || std_package)
     return fmt::format("{}: not readable here; install golang-1.19-src to see the runtime's source", file);
   if (!file.empty() && file[0] != '/')
-    return fmt::format("{}: not available (the program was built with -trimpath)", file);
-  return fmt::format("{}: cannot read it (built on another machine, or the file moved)", file);
+    return fmt::format("{}: not found (the program was built with -trimpath); say where its module is with "
+                       "\"directory DIR\"", file);
+  return fmt::format("{}: cannot read it (built on another machine, or the file moved); try \"directory DIR\" or "
+                     "\"set substitute-path FROM TO\"", file);
 }
 
 // One display after a stop: "N: EXPR = VALUE", "N: x/FMT EXPR" and x's lines, or
@@ -52,6 +54,16 @@ void Debugger::cmd_list(const Args& a) {
     place = *src;
     return true;
   };
+  // The selected frame's line (its own, also for an inlined call or an outer frame).
+  auto at_frame = [&]() -> bool {
+    const auto bt = t_.selected_backtrace();
+    const auto level = static_cast<std::size_t>(std::max(t_.selected_frame(), 0));
+    if (level < bt.frames.size() && bt.frames[level].source) {
+      place = *bt.frames[level].source;
+      return true;
+    }
+    return at_address(pc);
+  };
   auto center = [&](int line) {
     first = std::max(1, line - 5);
     last = first + 9;
@@ -68,7 +80,7 @@ void Debugger::cmd_list(const Args& a) {
       first = list_last_ + 1;
       last = first + 9;
     } else {
-      if (!at_address(pc)) return;
+      if (!at_frame()) return;
       center(place.line);
     }
   } else if (arg == "-") {

@@ -63,8 +63,6 @@ model::Result<char> parse_print_format(const std::string& s) {
   return f;
 }
 
-// The file of a source line, or why it cannot be shown.
-
 }  // namespace
 
 // An evaluation error as one line, with close names for an unknown symbol.
@@ -141,7 +139,8 @@ void Debugger::cmd_print(const Args& a) {
   const std::string shown = format_value(*v, *f, peek);
   std::string sym;
   if (((!*f || *f == 'x') && pointer_like(*v)) || *f == 'a') sym = symbolic(t_, v->bits);
-  const std::string prefix = !*f && v->kind == engine::ValueKind::pointer && !v->type.empty() ? "(" + v->type + ") " : "";
+  const std::string prefix =
+      !*f && v->kind == engine::ValueKind::pointer && !v->type.empty() && v->children.empty() ? "(" + v->type + ") " : "";
   say(wrap(fmt::format("${} = {}{}{}", n, prefix, shown, sym.empty() ? "" : " <" + sym + ">")));
   result_["history"] = n;
   result_["value"] = engine::value_json(*v);

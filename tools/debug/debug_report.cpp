@@ -79,6 +79,11 @@ std::string Debugger::location_line(int tid, bool with_source) {
   if (!th) return "";
   const GuestAddr pc = th->pc;
   std::string s = fmt::format("{:#x} in {}", pc, t_.symbols().describe_code(pc));
+  // Inside an inlined call, name it first (gdb names the inlined function).
+  if (const model::Pclntab* tab = t_.session().pclntab())
+    if (const auto f = tab->function_at(pc))
+      if (const auto inl = tab->inlined_at(*f, pc); !inl.empty())
+        s = fmt::format("{:#x} in {} (inlined in {})", pc, inl.front().function, t_.symbols().describe_code(pc));
   const auto src = t_.symbols().source(pc);
   if (src) s += fmt::format(" at {}", src->short_form());
   // Every stop names its thread and the instruction about to run (usable as insn:N).
@@ -172,6 +177,11 @@ void Debugger::report(const engine::StopEvent& ev) {
     lead = fmt::format("\n{} {}, ", b.temporary ? "Temporary breakpoint" : "Breakpoint", b.number);
   const PeekMemory peek = [this](std::uint64_t a, void* out, std::uint64_t n) { return t_.read_memory(a, out, n); };
   for (const auto& w : ev.watchpoints) {
+    if (w.scope_ended) {  // gdb's words
+      say(fmt::format("\nWatchpoint {} deleted because the program has left the block in\n"
+                      "which its expression is valid.\n", w.number));
+      continue;
+    }
     const std::string old_v = w.old_value ? format_value(*w.old_value, 0, peek) : "<unreadable>";
     const std::string new_v = w.new_value ? format_value(*w.new_value, 0, peek) : "<unreadable>";
     say(fmt::format("\nWatchpoint {}: {}\n\n", w.number, w.expr));

@@ -44,9 +44,9 @@ void Debugger::cmd_step(const Args& a) {
 void Debugger::cmd_finish(const Args& a) {
   if (!a.rest.empty()) return error("finish takes no arguments (it finishes the selected frame; see \"up\").");
   if (!t_.ended()) {
-    const auto bt = t_.backtrace(t_.selected_thread());
+    const auto bt = t_.selected_backtrace();
     const auto level = static_cast<std::size_t>(t_.selected_frame());
-    if (bt.unavailable.empty() && level < bt.frames.size() && !bt.frames[level].outermost) {
+    if (bt.unavailable.empty() && level < bt.frames.size() && !bt.frames[level].outermost && !bt.frames[level].inlined) {
       const auto& f = bt.frames[level];
       const auto fn = t_.symbols().function_at(f.lookup_pc);
       std::string where = fmt::format("#{:<3}{:#x} in {}", level, f.pc, fn ? fn->name : std::string("??"));

@@ -24,15 +24,23 @@ bool parse_number(const std::string& s, long long& out) {
 }
 
 std::string function_name(engine::Target& t, const model::Frame& f) {
+  if (!f.function.empty()) return f.function;
   if (auto sym = t.symbols().function_at(f.lookup_pc)) return sym->name;
   if (f.func) return f.func->name;
   return "??";
 }
 
-// "#1  0x43c6e5 in runtime.newproc.func1 at proc.go:4098"
+std::optional<model::SourceLine> frame_source(engine::Target& t, const model::Frame& f) {
+  return f.function.empty() ? t.symbols().source(f.lookup_pc) : f.source;
+}
+
+// "#1  0x43c6e5 in runtime.newproc.func1 at proc.go:4098"; an inlined call has no
+// address of its own (gdb): "#0  main.add at main.go:29 [inlined]"
 std::string frame_text(engine::Target& t, const model::Frame& f, std::size_t level) {
-  std::string s = fmt::format("#{:<3}{:#x} in {}", level, f.pc, function_name(t, f));
-  if (auto src = t.symbols().source(f.lookup_pc)) s += " at " + src->short_form();
+  std::string s = f.inlined ? fmt::format("#{:<3}{}", level, function_name(t, f))
+                            : fmt::format("#{:<3}{:#x} in {}", level, f.pc, function_name(t, f));
+  if (auto src = frame_source(t, f)) s += " at " + src->short_form();
+  if (f.inlined) s += " [inlined]";
   return s;
 }
 
@@ -46,7 +54,7 @@ void Debugger::cmd_backtrace(const Args& a) {
     arg = arg.substr(arg.find_first_of(' ') == std::string::npos ? arg.size() : arg.find_first_of(' ') + 1);
   if (!arg.empty() && (!parse_number(arg, limit) || limit == 0))
     return error(fmt::format("backtrace takes a count of frames (N innermost, -N outermost), not \"{}\"", a.rest));
-  const engine::Backtrace bt = t_.backtrace(t_.selected_thread());
+  const engine::Backtrace bt = t_.selected_backtrace();
   if (!bt.unavailable.empty()) return error(bt.unavailable);
   const auto& frames = bt.frames;
   if (static_cast<std::size_t>(t_.selected_frame()) >= frames.size()) t_.select_frame(0);
@@ -74,14 +82,14 @@ void Debugger::cmd_backtrace(const Args& a) {
 // The selected frame, gdb style: "#N ..." and the source line's text.
 static std::string frame_with_source(engine::Target& t, SourceText& sources, const model::Frame& f, std::size_t level) {
   std::string s = frame_text(t, f, level) + "\n";
-  if (auto src = t.symbols().source(f.lookup_pc))
+  if (auto src = frame_source(t, f))
     if (auto text = sources.line(src->full_path, src->line)) s += fmt::format("{}\t{}\n", src->line, *text);
   return s;
 }
 
 void Debugger::cmd_frame(const Args& a) {
   if (t_.ended()) return error("No stack.");
-  const engine::Backtrace bt = t_.backtrace(t_.selected_thread());
+  const engine::Backtrace bt = t_.selected_backtrace();
   if (!bt.unavailable.empty()) return error(bt.unavailable);
   const auto& frames = bt.frames;
   if (static_cast<std::size_t>(t_.selected_frame()) >= frames.size()) t_.select_frame(0);
@@ -104,7 +112,7 @@ void Debugger::cmd_up(const Args& a) {
   if (!a.rest.empty() && (!parse_number(a.rest, n) || n < 0))
     return error(fmt::format("{} takes a number of frames, not \"{}\"", a.command, a.rest));
   if (a.command == "down") n = -n;
-  const engine::Backtrace bt = t_.backtrace(t_.selected_thread());
+  const engine::Backtrace bt = t_.selected_backtrace();
   if (!bt.unavailable.empty()) return error(bt.unavailable);
   const auto& frames = bt.frames;
   if (static_cast<std::size_t>(t_.selected_frame()) >= frames.size()) t_.select_frame(0);
@@ -124,7 +132,7 @@ void Debugger::cmd_down(const Args& a) { cmd_up(a); }
 
 void Debugger::cmd_info_frame(const Args& a) {
   if (t_.ended()) return error("No stack.");
-  const engine::Backtrace bt = t_.backtrace(t_.selected_thread());
+  const engine::Backtrace bt = t_.selected_backtrace();
   if (!bt.unavailable.empty()) return error(bt.unavailable);
   const auto& frames = bt.frames;
   if (static_cast<std::size_t>(t_.selected_frame()) >= frames.size()) t_.select_frame(0);
@@ -138,7 +146,7 @@ void Debugger::cmd_info_frame(const Args& a) {
   const model::Frame& f = frames[level];
   std::string s = f.cfa ? fmt::format("Stack level {}, frame at {:#x}:\n", level, f.cfa)
                         : fmt::format("Stack level {}, outermost frame:\n", level);
-  const auto src = t_.symbols().source(f.lookup_pc);
+  const auto src = frame_source(t_, f);
   s += fmt::format(" rip = {:#x} in {}{}", f.pc, function_name(t_, f), src ? " (" + src->short_form() + ")" : std::string());
   if (f.ret_addr) s += fmt::format("; saved rip = {:#x}", f.ret_addr);
   s += '\n';

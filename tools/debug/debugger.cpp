@@ -4,13 +4,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <sstream>
 
 #include "runtime_model/milestones.h"
 #include "tools/text_util.h"
 
 namespace gostep {
 
-Debugger::Debugger(engine::Target& target, DebugOptions options) : t_(target), opts_(options) { register_commands(); }
+Debugger::Debugger(engine::Target& target, DebugOptions options) : t_(target), opts_(options) {
+  register_commands();
+  sources_.set_resolver([this](const std::string& p) { return t_.sources().find(p); });
+}
 
 void Debugger::register_commands() {
   // gdb's names and abbreviations; a unique prefix of a name also works.
@@ -40,15 +44,20 @@ void Debugger::register_commands() {
       {"up", {}, "up [N]", "Select the frame N calls out", &Debugger::cmd_up},
       {"down", {}, "down [N]", "Select the frame N calls in", &Debugger::cmd_down},
       {"print", {"p", "inspect"}, "print[/x|/d] EXPR", "Evaluate EXPR: $rax, g0.stack.lo, m0.tls[0], allp[0].runnext, g(1).sched.sp, *ADDR@LEN", &Debugger::cmd_print},
+      {"ptype", {}, "ptype EXPR|TYPE", "The Go type of EXPR, or a type, with its fields' offsets and sizes: ptype runtime.g, ptype list", &Debugger::cmd_ptype},
+      {"whatis", {}, "whatis EXPR|TYPE", "The name of EXPR's Go type", &Debugger::cmd_ptype},
       {"x", {}, "x/FMT ADDR", "Examine memory: x/4gx $sp, x/s ADDR, x/8bx &m0 (FMT: count, b|h|w|g, x|d|u|s|i)", &Debugger::cmd_x},
       {"display", {"disp"}, "display EXPR", "Print EXPR after every stop", &Debugger::cmd_display},
       {"undisplay", {}, "undisplay [N...]", "Stop displaying expressions", &Debugger::cmd_undisplay},
       {"disassemble", {"disas"}, "disassemble [LOC]", "Disassemble the function around LOC (default: the current instruction)", &Debugger::cmd_disassemble},
+      {"directory", {"dir"}, "directory [DIR]", "Add DIR to the folders searched for source files (none: show them)", &Debugger::cmd_directory},
       {"list", {"l"}, "list [LOC]", "Show source lines around LOC (runtime sources from golang-1.19-src)", &Debugger::cmd_list},
-      {"info", {"i", "inf"}, "info WHAT", "registers, breakpoints, g0, m0, tls, g [GOID|ADDR], m, p, sched, goroutines, threads, syscalls, frame, proc mappings", &Debugger::cmd_info},
+      {"info", {"i", "inf"}, "info WHAT", "registers, breakpoints, locals, args, goroutines, g0, m0, tls, g [GOID|ADDR], m, p, sched, threads, syscalls, frame, proc mappings", &Debugger::cmd_info},
       {"thread", {}, "thread [N]", "Select thread N (stepping follows it), or show the selected one", &Debugger::cmd_thread},
+      {"goroutine", {"gr"}, "goroutine [N [CMD]]", "Select goroutine N (its stack and variables), or run CMD on it (bt, info locals, print X) keeping the selection", &Debugger::cmd_goroutine},
+      {"goroutines", {"grs"}, "goroutines", "List the goroutines as Delve does (same as info goroutines)", &Debugger::cmd_info_goroutines},
       {"milestones", {}, "milestones", "The bootstrap milestones of the chapter and where they are in this program", &Debugger::cmd_milestones},
-      {"set", {}, "set show-effects|trace-commands on|off, set disassembly-flavor att|intel", "Change a setting", &Debugger::cmd_set},
+      {"set", {}, "set show-effects|trace-commands on|off, set disassembly-flavor att|intel, set substitute-path FROM TO", "Change a setting", &Debugger::cmd_set},
       {"echo", {}, "echo TEXT", "Print TEXT (for scripts)", &Debugger::cmd_echo},
       {"help", {"h"}, "help [COMMAND]", "List the commands, or explain one", &Debugger::cmd_help},
       {"quit", {"q", "exit"}, "quit", "Leave gostep", &Debugger::cmd_quit},
@@ -156,7 +165,7 @@ std::vector<std::string> Debugger::complete(const std::string& line) const {
   if (first_word) {
     for (const auto& c : commands_) add(c.name);
   } else if (line.rfind("info ", 0) == 0 || line.rfind("i ", 0) == 0) {
-    for (const char* w : {"registers", "breakpoints", "g0", "m0", "tls", "g", "m", "p", "sched", "goroutines",
+    for (const char* w : {"registers", "breakpoints", "locals", "args", "g0", "m0", "tls", "g", "m", "p", "sched", "goroutines",
                           "threads", "syscalls", "frame", "proc"})
       add(w);
   } else if (sp != std::string::npos && line[sp] == ':' && line.rfind("milestone", sp) != std::string::npos) {
@@ -216,6 +225,18 @@ void Debugger::cmd_help(const Args& a) {
 
 void Debugger::cmd_quit(const Args&) { quit_ = true; }
 
+void Debugger::cmd_directory(const Args& a) {
+  if (!a.rest.empty()) {
+    t_.sources().add_directory(a.rest);
+    sources_.forget();
+  }
+  std::string s = "Source directories searched:";
+  for (const auto& d : t_.sources().directories()) s += " " + d + ":";
+  s += " the program's module, GOROOT\n";
+  say(s);
+  result_["directories"] = t_.sources().directories();
+}
+
 void Debugger::cmd_echo(const Args& a) {
   // gdb's echo: "\n" is a newline.
   std::string t;
@@ -249,6 +270,15 @@ void Debugger::cmd_set(const Args& a) {
     const std::string v = value("disassembly-flavor");
     if (v != "att" && v != "intel") return error("set disassembly-flavor takes att or intel");
     att_syntax_ = v == "att";
+    return;
+  }
+  if (r.rfind("substitute-path", 0) == 0) {  // gdb: set substitute-path FROM TO
+    std::istringstream in(value("substitute-path"));
+    std::string from, to;
+    if (!(in >> from >> to) || from.empty()) return error("set substitute-path takes FROM TO: set substitute-path /build/src /home/me/src");
+    t_.sources().add_substitution(from, to);
+    sources_.forget();
+    result_["substitute_path"] = {from, to};
     return;
   }
   if (r.rfind("confirm", 0) == 0 || r.rfind("pagination", 0) == 0 || r.rfind("width", 0) == 0 ||

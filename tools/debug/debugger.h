@@ -121,11 +121,18 @@ class Debugger {
   void cmd_info_syscalls(const Args&);
   void cmd_info_mappings(const Args&);
   void cmd_info_views(const std::string& what, const std::string& arg);
+  // debug_locals.cpp: variables and goroutines
+  void cmd_info_locals(const Args&);
+  void cmd_info_goroutines(const Args&);
+  void cmd_goroutine(const Args&);
+  // debug_types.cpp
+  void cmd_ptype(const Args&);
   void cmd_thread(const Args&);
   void cmd_milestones(const Args&);
   void cmd_set(const Args&);
   void cmd_help(const Args&);
   void cmd_quit(const Args&);
+  void cmd_directory(const Args&);
   void cmd_echo(const Args&);
 
   engine::Target& t_;

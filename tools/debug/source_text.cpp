@@ -9,6 +9,8 @@ const std::vector<std::string>* SourceText::load(const std::string& path) {
   if (it == cache_.end()) {
     std::optional<std::vector<std::string>> text;
     std::ifstream in(path);
+    if (!in && resolver_)
+      if (auto found = resolver_(path)) in.open(*found);
     if (in) {
       text.emplace();
       std::string l;

@@ -51,11 +51,87 @@ bool go_string(const Value& v, const PeekMemory& peek, std::string& out) {
   return true;
 }
 
+void format_into(const Value& v, char f, const PeekMemory& peek, std::string& out);
+
+void format_list(const std::vector<Value>& items, std::uint64_t total, char f, const PeekMemory& peek, std::string& out) {
+  out += "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i ? ", " : "";
+    format_into(items[i], f, peek, out);
+  }
+  if (total > items.size()) out += fmt::format("{}...+{} more", items.empty() ? "" : ", ", total - items.size());
+  out += "]";
+}
+
+std::string goids(const std::vector<std::int64_t>& ids) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + std::to_string(ids[i]);
+  return s + "]";
+}
+
+// Go's own kinds, as Delve shows them.
+bool format_go(const Value& v, char f, const PeekMemory& peek, std::string& out) {
+  switch (v.kind) {
+    case ValueKind::string:
+      out += quote_bytes(v.bytes, v.length > v.bytes.size());
+      return true;
+    case ValueKind::slice:
+      out += fmt::format("{} len: {}, cap: {}, ", v.type, v.length, v.capacity);
+      if (!v.bits && v.length == 0) out += "nil";
+      else format_list(v.children, v.length, f, peek, out);
+      return true;
+    case ValueKind::map:
+      out += v.bits ? fmt::format("{} len: {}", v.type, v.length) : v.type + " nil";
+      return true;
+    case ValueKind::chan:
+      if (!v.bits) {
+        out += v.type + " nil";
+        return true;
+      }
+      out += fmt::format("{} {{qcount: {}, dataqsiz: {}, queue: ", v.type, v.length, v.capacity);
+      format_list(v.children, v.length, f, peek, out);
+      out += fmt::format("{}, recvq: {}, sendq: {}}}", v.closed ? ", closed: true" : "", goids(v.recv_waiting),
+                         goids(v.send_waiting));
+      return true;
+    case ValueKind::interface:
+      if (v.dynamic_type.empty() && !v.bits) {
+        out += v.type + " nil";
+        return true;
+      }
+      out += fmt::format("{}({}) ", v.type, v.dynamic_type.empty() ? "?" : v.dynamic_type);
+      if (!v.children.empty()) format_into(v.children[0], f, peek, out);
+      return true;
+    case ValueKind::func:
+      out += !v.bits ? "nil" : v.function.empty() ? fmt::format("{:#x}", v.bits) : v.function;
+      if (!v.children.empty()) {
+        out += " {";
+        for (std::size_t i = 0; i < v.children.size(); ++i) {
+          out += (i ? ", " : "") + v.children[i].name + ": ";
+          format_into(v.children[i], f, peek, out);
+        }
+        out += "}";
+      }
+      return true;
+    case ValueKind::pointer:
+      if (v.children.empty() || f) return false;
+      out += v.type + " ";  // a program's struct, followed: *main.node {val: 3, next: ...}
+      format_into(v.children[0], f, peek, out);
+      return true;
+    default:
+      return false;
+  }
+}
+
 void format_into(const Value& v, char f, const PeekMemory& peek, std::string& out) {
   if (out.size() > kMaxText) {
     out += "...";
     return;
   }
+  if (v.optimized_out && (v.kind != ValueKind::structure || v.children.empty())) {
+    out += "<optimized out>";
+    return;
+  }
+  if ((!f || f == 's' || v.kind != ValueKind::pointer) && format_go(v, f, peek, out)) return;
   switch (v.kind) {
     case ValueKind::structure: {
       if ((!f || f == 's') && go_string(v, peek, out)) return;
@@ -104,6 +180,9 @@ void format_into(const Value& v, char f, const PeekMemory& peek, std::string& ou
       out += "}";
       return;
     }
+    case ValueKind::integer:
+    case ValueKind::boolean:
+    case ValueKind::pointer:
     default:
       if (!f) out += natural_scalar(v);
       else if (f == 'a') out += fmt::format("{:#x}", v.bits);
