@@ -27,7 +27,7 @@ bool has(const std::string& text, const std::string& what) { return text.find(wh
 
 TEST(DebugLocals, ArgsAndLocalsPrintGoStyle) {
   const auto r = debug_own({"break main.inspect", "continue", "info args", "info locals", "print list",
-                            "print list.next.val * 10", "print shelf[2]", "print len(greeting)"});
+                            "print list.next.val * 10", "print shelf[2]", "print len(greeting)", "x/s greeting.str"});
   ASSERT_EQ(r.status, 0) << r.err << r.out;
   EXPECT_TRUE(has(r.out, "list = *main.node {val: 1, name: \"一\", next: *main.node {val: 2")) << r.out;
   EXPECT_TRUE(has(r.out, "shelf = []int len: 5, cap: 8, [3, 1, 4, 1, 5]")) << r.out;
@@ -40,6 +40,7 @@ TEST(DebugLocals, ArgsAndLocalsPrintGoStyle) {
   EXPECT_TRUE(has(r.out, "= 20\n")) << r.out;
   EXPECT_TRUE(has(r.out, "= 4\n")) << r.out;
   EXPECT_TRUE(has(r.out, "= 14\n")) << r.out;  // len("你好, gostep") in bytes
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(0x[0-9a-f]+: "你好, gostep)"))) << r.out;  // x/s: UTF-8 as text
 }
 
 TEST(DebugLocals, OuterFrameSaysOptimizedOutAndShowsItsSource) {

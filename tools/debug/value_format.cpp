@@ -226,15 +226,33 @@ std::string format_scalar(std::uint64_t v, std::uint64_t size, char f) {
   }
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence of a printable character at b[i], or 0:
+// overlong forms, surrogates, code points past U+10FFFF and the C1 controls
+// (U+0080..U+009F) are not text and are escaped byte by byte.
+std::size_t printable_utf8(const std::vector<std::uint8_t>& b, std::size_t i) {
+  const std::uint8_t c = b[i];
+  const std::size_t n = c >= 0xC2 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xF0 && c < 0xF5 ? 4 : 0;
+  if (n == 0 || i + n > b.size()) return 0;
+  std::uint32_t cp = c & (0x7F >> n);
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b[i + k] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b[i + k] & 0x3F);
+  }
+  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0xA0) return 0;
+  return n;
+}
+
+}  // namespace
+
 std::string quote_bytes(const std::vector<std::uint8_t>& b, bool more) {
   std::string s = "\"";
   for (std::size_t i = 0; i < b.size();) {
     const std::uint8_t c = b[i];
     // A whole, valid UTF-8 sequence of a printable character stays text (Chinese included).
-    const std::size_t n = c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 1;
-    if (c >= 0x80 && n > 1 && i + n <= b.size() &&
-        std::all_of(b.begin() + static_cast<std::ptrdiff_t>(i) + 1, b.begin() + static_cast<std::ptrdiff_t>(i + n),
-                    [](std::uint8_t x) { return (x & 0xC0) == 0x80; })) {
+    if (const std::size_t n = c >= 0x80 ? printable_utf8(b, i) : 0) {
       s.append(reinterpret_cast<const char*>(b.data() + i), n);
       i += n;
       continue;
