@@ -90,7 +90,7 @@ json value_json(const Value& v) {
     case ValueKind::slice:
       j["array"] = v.bits ? hex(v.bits) : json(nullptr);
       j["length"] = v.length;
-      j["capacity"] = v.capacity;
+      j["capacity"] = v.capacity_unknown ? json(nullptr) : json(v.capacity);
       j["elements"] = elements();
       break;
     case ValueKind::map:

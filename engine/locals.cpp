@@ -150,6 +150,18 @@ Evaluated<Value> read_variable(Session& s, const ValueReader& reader, const Fram
     v.address.reset();  // in registers: not in memory
     return v;
   }
+  // A slice whose array and length are there (Go often drops the cap of a slice it only
+  // indexes) is still a slice: its elements can be read, its cap is unknown.
+  if (ti && ti->go_kind == model::go_kind::kSlice && size >= 24 &&
+      std::all_of(have.begin(), have.begin() + 16, [](bool b) { return b; })) {
+    Value v = reader.decode(sv.type_name, buf.data(), size, 0, 0, &reads);
+    if (v.kind == ValueKind::slice) {
+      v.address.reset();
+      v.capacity = 0;
+      v.capacity_unknown = true;
+      return v;
+    }
+  }
   // Part of it: the fields that are there (gdb shows {array = <optimized out>, len = 5, ...}).
   Value v = reader.decode_plain(sv.type_name, buf.data(), size);
   mark_missing(v, have, 0);

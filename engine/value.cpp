@@ -12,6 +12,7 @@ std::int64_t Value::as_int() const {
 bool Value::same_as(const Value& o) const {
   if (kind != o.kind || bits != o.bits || bytes != o.bytes || children.size() != o.children.size() ||
       address != o.address || optimized_out != o.optimized_out || length != o.length || capacity != o.capacity ||
+      capacity_unknown != o.capacity_unknown ||
       dynamic_type != o.dynamic_type || closed != o.closed || recv_waiting != o.recv_waiting ||
       send_waiting != o.send_waiting)
     return false;

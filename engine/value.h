@@ -53,6 +53,7 @@ struct Value {
   std::vector<Range> reads;      // every guest range read to compute it (watchpoints re-check on writes there)
   bool optimized_out = false;    // DWARF has no location for it here (Go's register ABI left nothing)
   std::uint64_t capacity = 0;    // slice: cap; chan: dataqsiz
+  bool capacity_unknown = false; // slice: its cap is optimized out (a variable Go kept only in part)
   std::string dynamic_type;      // interface: the type stored in it
   std::string function;          // func: the function the value calls ("main.main.func1")
   bool closed = false;           // chan: closed

@@ -32,6 +32,14 @@ def symbol_at(addr):
     return out.split(" in section")[0].split(" + ")[0]
 
 
+def slice_elems(arr, n, depth):
+    elems = []
+    if depth < MAX_DEPTH and n:
+        for i in range(min(n, 16)):
+            elems.append(fact((arr + i).dereference(), depth + 1))
+    return elems
+
+
 def fact(v, depth=0):
     try:
         if v.is_optimized_out:
@@ -39,6 +47,12 @@ def fact(v, depth=0):
             st = v.type.strip_typedefs()
             if st.code != gdb.TYPE_CODE_STRUCT:
                 return "<optimized out>"
+            if str(v.type).startswith("[]"):
+                # A slice whose pointer and length are there but not its cap: its
+                # elements can still be read (gostep shows it as a slice, cap unknown).
+                arr, n = v["array"], v["len"]
+                if not arr.is_optimized_out and not n.is_optimized_out:
+                    return {"len": int(n), "cap": "<optimized out>", "elems": slice_elems(arr, int(n), depth)}
             parts = {f.name: fact(v[f.name], depth + 1) for f in st.fields()}
             if all(p == "<optimized out>" for p in parts.values()):
                 return "<optimized out>"
@@ -54,12 +68,7 @@ def fact(v, depth=0):
             return bytes(data).decode("utf-8", "replace")
         if name.startswith("[]"):
             n, c = int(v["len"]), int(v["cap"])
-            elems = []
-            if depth < MAX_DEPTH and n:
-                arr = v["array"]
-                for i in range(min(n, 16)):
-                    elems.append(fact((arr + i).dereference(), depth + 1))
-            return {"len": n, "cap": c, "elems": elems}
+            return {"len": n, "cap": c, "elems": slice_elems(v["array"], n, depth)}
         if name.startswith("map["):
             p = int(v.cast(gdb.lookup_type("uintptr")))
             if p == 0:

@@ -88,13 +88,14 @@ TEST(DebugLocals, GoroutineNCommandKeepsTheSelection) {
 TEST(DebugLocals, ConditionsDisplaysAndXTakeLocals) {
   // The condition names bump's argument while the entry point is selected: it is evaluated where it stops.
   const auto r = debug_own({"break main.bump if v == 4", "continue", "info args", "print *p", "x/1dg p",
-                            "display v", "up", "print sum + i", "print xs[i] * 10", "print nosuch"});
+                            "display v", "up", "info args", "print sum + i", "print xs[i] * 10", "print nosuch"});
   EXPECT_TRUE(has(r.out, "v = 4\n")) << r.out << r.err;
   EXPECT_TRUE(has(r.out, "$1 = 4\n")) << r.out;  // sum so far: 3 + 1
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(0x[0-9a-f]+:\s+4\n)"))) << r.out;
   EXPECT_TRUE(has(r.out, "1: v = 4\n")) << r.out;
   EXPECT_TRUE(has(r.out, "$2 = 6\n")) << r.out;  // tally's frame: sum 4, i 2
-  EXPECT_TRUE(has(r.out, "$3 = 40\n")) << r.out;  // xs has lost its cap here, but keeps its array and len
+  EXPECT_TRUE(has(r.out, "$3 = 40\n")) << r.out;
+  EXPECT_TRUE(has(r.out, "xs = []int len: 5, cap: <optimized out>, [3, 1, 4, 1, 5]\n")) << r.out;  // xs has lost its cap here, but keeps its array and len
   EXPECT_TRUE(has(r.err, "No symbol \"nosuch\" in main.tally's locals or the runtime model")) << r.err;
   const auto bad = debug_own({"break main.bump if nosuch == 4"});
   EXPECT_EQ(bad.status, 1);

@@ -1,7 +1,7 @@
 // Locals and arguments against a native run under gdb: the bundled program
 // written for them (ownprog) stopped at the entries of main.build, main.inspect,
-// main.sum, main.waiters and main.parked, under `gostep debug --json` (`info args`,
-// `info locals`, then the same in the caller after `up`) and natively under gdb
+// main.sum, main.waiters, main.parked and main.bump, under `gostep debug --json`
+// (`info args`, `info locals`, then the same in the caller after `up`) and natively under gdb
 // (tests/differential/native_locals.py reads them through gdb's own DWARF reader).
 // Both sides become the same schedule-independent "facts" (numbers, text, slice
 // lengths and elements, map counts, chan sizes, interface types and values, func
@@ -25,7 +25,8 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int kMaxDepth = 3;  // as native_locals.py
-const char* const kStops[] = {"main.build", "main.inspect", "main.sum", "main.waiters", "main.parked"};
+// main.bump's caller, main.tally, has a slice whose cap Go dropped (xs): compared as a slice.
+const char* const kStops[] = {"main.build", "main.inspect", "main.sum", "main.waiters", "main.parked", "main.bump"};
 
 std::string which(const std::string& name) {
   const char* p = std::getenv("PATH");
@@ -66,7 +67,7 @@ json fact(const json& v, int depth) {
     json elems = json::array();
     if (depth < kMaxDepth)
       for (const auto& e : v["elements"]) elems.push_back(fact(e, depth + 1));
-    return {{"len", v["length"]}, {"cap", v["capacity"]}, {"elems", elems}};
+    return {{"len", v["length"]}, {"cap", v["capacity"].is_null() ? json("<optimized out>") : v["capacity"]}, {"elems", elems}};
   }
   if (kind == "map") return v["value"].is_null() ? json("nil") : json{{"count", v["count"]}};
   if (kind == "chan") return v["value"].is_null() ? json("nil") : json{{"dataqsiz", v["dataqsiz"]}, {"closed", v["closed"]}};

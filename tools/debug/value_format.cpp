@@ -76,7 +76,8 @@ bool format_go(const Value& v, char f, const PeekMemory& peek, std::string& out)
       out += quote_bytes(v.bytes, v.length > v.bytes.size());
       return true;
     case ValueKind::slice:
-      out += fmt::format("{} len: {}, cap: {}, ", v.type, v.length, v.capacity);
+      out += fmt::format("{} len: {}, cap: {}, ", v.type, v.length,
+                         v.capacity_unknown ? std::string("<optimized out>") : std::to_string(v.capacity));
       if (!v.bits && v.length == 0) out += "nil";
       else format_list(v.children, v.length, f, peek, out);
       return true;
