@@ -42,6 +42,13 @@ bool Target::select_goroutine(std::int64_t goid) {
   return true;
 }
 
+std::optional<std::int64_t> Target::current_goroutine(const std::vector<GoroutineInfo>& gs) const {
+  if (selected_goid_) return selected_goid_;
+  for (const auto& g : gs)
+    if (g.thread == selected_tid_) return g.goid;
+  return std::nullopt;
+}
+
 Backtrace Target::selected_backtrace() {
   if (selected_goid_) {
     if (auto g = engine::goroutine(s_, *selected_goid_)) return goroutine_backtrace(s_, *g);

@@ -65,6 +65,10 @@ class Target {
   // selecting a thread drops the selection (back to the thread's own goroutine).
   std::optional<std::int64_t> selected_goroutine() const { return selected_goid_; }
   bool select_goroutine(std::int64_t goid);  // false (nothing changes) when there is none
+  // The goroutine the selection shows: the chosen one, else the one the selected
+  // thread runs; nullopt when it runs none (g0, before newproc). `gs`: goroutines().
+  std::optional<std::int64_t> current_goroutine(const std::vector<GoroutineInfo>& gs) const;
+  std::optional<std::int64_t> current_goroutine() { return current_goroutine(goroutines()); }
   void clear_goroutine() { selected_goid_.reset(); }
   std::vector<GoroutineInfo> goroutines() { return engine::goroutines(s_); }
   std::optional<GoroutineInfo> goroutine(std::int64_t goid) { return engine::goroutine(s_, goid); }

@@ -85,6 +85,18 @@ TEST(DebugLocals, GoroutineNCommandKeepsTheSelection) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(#0  0x[0-9a-f]+ in main\.parked at main\.go:88)"))) << r.out;  // selection kept
 }
 
+TEST(DebugLocals, GoroutineSelectsAndSaysWhichIsCurrent) {
+  const auto r = debug_own({"goroutine", "break main.parked", "continue", "goroutine", "goroutine 5", "goroutine",
+                            "info goroutines", "goroutine 99"});
+  EXPECT_TRUE(has(r.out, "[Thread 1000 runs no goroutine now]")) << r.out;  // at the entry point
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\[Current goroutine is 1 \(thread \d+\)\])"))) << r.out;
+  EXPECT_TRUE(has(r.out, "[Switching to goroutine 5]")) << r.out;
+  EXPECT_TRUE(has(r.out, "[Current goroutine is 5]")) << r.out;
+  EXPECT_TRUE(has(r.out, "* Goroutine 5 - ")) << r.out;
+  EXPECT_TRUE(has(r.out, "  Goroutine 1 - ")) << r.out;
+  EXPECT_TRUE(has(r.err, "No goroutine with id 99")) << r.err;
+}
+
 TEST(DebugLocals, ConditionsDisplaysAndXTakeLocals) {
   // The condition names bump's argument while the entry point is selected: it is evaluated where it stops.
   const auto r = debug_own({"break main.bump if v == 4", "continue", "info args", "print *p", "x/1dg p",

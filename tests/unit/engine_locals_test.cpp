@@ -156,8 +156,10 @@ TEST(EngineGoroutines, WaitingGoroutinesSayWhyWhereAndWhoMadeThem) {
   ASSERT_TRUE(main_g->user);
   EXPECT_EQ(main_g->user->function, "main.parked");
   // A parked goroutine's stack and variables, from g.sched.
+  EXPECT_EQ(t->current_goroutine(gs), main_g->goid);  // the selected thread's
   const GoroutineInfo* rx = by_start("main.waiters.func1");
   ASSERT_TRUE(t->select_goroutine(rx->goid));
+  EXPECT_EQ(t->current_goroutine(), rx->goid);
   const auto bt = t->selected_backtrace();
   ASSERT_FALSE(bt.frames.empty());
   EXPECT_EQ(bt.frames[0].function, "runtime.gopark");

@@ -57,11 +57,7 @@ void Debugger::cmd_info_goroutines(const Args&) {
   if (!t_.session().model()) return error(t_.session().model_error());
   const auto gs = t_.goroutines();
   if (gs.empty()) return say("No goroutines yet: newproc has not created the main goroutine.\n");
-  // The selected goroutine: the chosen one, else the one the selected thread runs.
-  std::int64_t selected = t_.selected_goroutine().value_or(-1);
-  if (selected < 0)
-    for (const auto& g : gs)
-      if (g.thread == t_.selected_thread()) selected = g.goid;
+  const std::int64_t selected = t_.current_goroutine(gs).value_or(-1);
   std::string s;
   json list = json::array();
   for (const auto& g : gs) {
@@ -96,11 +92,11 @@ void Debugger::cmd_info_goroutines(const Args&) {
 void Debugger::cmd_goroutine(const Args& a) {
   if (!t_.session().model()) return error(t_.session().model_error());
   if (a.rest.empty()) {
-    const auto sel = t_.selected_goroutine();
-    if (sel) return say(fmt::format("[Current goroutine is {}]\n", *sel));
-    for (const auto& g : t_.goroutines())
-      if (g.thread == t_.selected_thread()) return say(fmt::format("[Current goroutine is {} (thread {})]\n", g.goid, g.thread));
-    return say(fmt::format("[Thread {} runs no goroutine now]\n", t_.selected_thread()));
+    const auto gs = t_.goroutines();
+    const auto cur = t_.current_goroutine(gs);
+    if (!cur) return say(fmt::format("[Thread {} runs no goroutine now]\n", t_.selected_thread()));
+    if (t_.selected_goroutine()) return say(fmt::format("[Current goroutine is {}]\n", *cur));
+    return say(fmt::format("[Current goroutine is {} (thread {})]\n", *cur, t_.selected_thread()));
   }
   const auto sp = a.rest.find_first_of(" \t");
   const std::string id = a.rest.substr(0, sp);
