@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 #include <iterator>
 
 #include "unicorn_engine.h"
@@ -56,23 +57,79 @@ struct ElfHandle {
   ~ElfHandle() { if (e) elf_end(e); }
 };
 
-void read_symbols(Elf* e, ElfImage& img) {
-  Elf_Scn* scn = nullptr;
-  while ((scn = elf_nextscn(e, scn)) != nullptr) {
+// Names as a compiler writes them: UTF-8 without control characters. Random
+// bytes in .strtab (a damaged file) fail this at once.
+bool plausible_name(const char* s) {
+  for (const auto* p = reinterpret_cast<const unsigned char*>(s); *p; ++p) {
+    if (*p < 0x20 || *p == 0x7f) return false;
+    if (*p < 0x80) continue;
+    const int more = (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : (*p & 0xF8) == 0xF0 ? 3 : -1;
+    if (more < 0) return false;
+    for (int k = 0; k < more; ++k)
+      if ((*++p & 0xC0) != 0x80) return false;
+  }
+  return true;
+}
+
+// The section headers, their names, .symtab and .strtab. A damaged table is the file's fault
+// (exit status 126), not something to skip: names from it would be wrong everywhere,
+// and LOCs that only it names would look like the user's mistake.
+void read_sections(const std::string& path, Elf* e, ElfImage& img) {
+  const auto corrupt = [&](const std::string& what) {
+    cannot_run(path, fmt::format("is a corrupt ELF file ({}); rebuild it", what));
+  };
+  const std::uint64_t size = img.bytes.size();
+  std::size_t shnum = 0;
+  if (elf_getshdrnum(e, &shnum) != 0) corrupt("unreadable section header table");
+  GElf_Ehdr eh;
+  if (!gelf_getehdr(e, &eh)) corrupt("unreadable ELF header");
+  if (shnum == 0) return;  // no sections: a stripped file, nothing to read
+  if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size || (size - eh.e_shoff) / sizeof(Elf64_Shdr) < shnum)
+    corrupt("the section header table runs past the end of the file");
+  std::size_t shstrndx = 0;
+  GElf_Shdr namesh;
+  if (elf_getshdrstrndx(e, &shstrndx) != 0 || shstrndx == 0 || shstrndx >= shnum ||
+      !gelf_getshdr(elf_getscn(e, shstrndx), &namesh) || namesh.sh_type != SHT_STRTAB)
+    corrupt("the section names are not in a string table");
+  GuestAddr lowest = ~GuestAddr{0};
+  for (const auto& seg : img.segments) lowest = std::min(lowest, seg.vaddr);
+  for (std::size_t i = 1; i < shnum; ++i) {
+    Elf_Scn* scn = elf_getscn(e, i);
     GElf_Shdr sh;
-    if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0) continue;
+    if (!scn || !gelf_getshdr(scn, &sh)) corrupt(fmt::format("unreadable section header {}", i));
+    if (sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL && (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset))
+      corrupt(fmt::format("section {} runs past the end of the file", i));
+    const char* sname = elf_strptr(e, shstrndx, sh.sh_name);
+    if (!sname) corrupt(fmt::format("section {} has its name outside the section names", i));
+    const std::string_view sec(sname);
+    if (sec.starts_with(".debug_") || sec.starts_with(".zdebug_")) img.has_debug_sections = true;
+    if (sh.sh_type != SHT_SYMTAB) continue;
+    GElf_Shdr strh;
+    Elf_Scn* strscn = sh.sh_link < shnum ? elf_getscn(e, sh.sh_link) : nullptr;
+    if (sh.sh_entsize != sizeof(Elf64_Sym) || sh.sh_size % sizeof(Elf64_Sym) != 0)
+      corrupt(".symtab has a bad entry size");
+    if (!strscn || !gelf_getshdr(strscn, &strh) || strh.sh_type != SHT_STRTAB || sh.sh_link == 0)
+      corrupt(".symtab does not link to a string table");
     Elf_Data* data = elf_getdata(scn, nullptr);
-    if (!data) continue;
-    const auto n = sh.sh_size / sh.sh_entsize;
-    for (std::uint64_t i = 0; i < n; ++i) {
+    if (!data || data->d_size != sh.sh_size) corrupt(".symtab cannot be read");
+    const auto n = sh.sh_size / sizeof(Elf64_Sym);
+    std::size_t named = 0;
+    for (std::uint64_t k = 1; k < n; ++k) {
       GElf_Sym sym;
-      if (!gelf_getsym(data, static_cast<int>(i), &sym)) break;
-      const int type = GELF_ST_TYPE(sym.st_info);
-      if ((type != STT_FUNC && type != STT_OBJECT) || sym.st_value == 0) continue;
+      if (!gelf_getsym(data, static_cast<int>(k), &sym)) corrupt(".symtab cannot be read");
+      if (sym.st_name >= strh.sh_size && sym.st_name != 0) corrupt("a .symtab name lies outside .strtab");
       const char* name = elf_strptr(e, sh.sh_link, sym.st_name);
-      if (!name || !*name) continue;
+      if (!name) corrupt("a .symtab name lies outside .strtab");
+      if (!plausible_name(name)) corrupt(".strtab holds names that are not text");
+      named += *name != 0;
+      const int type = GELF_ST_TYPE(sym.st_info);
+      if ((type != STT_FUNC && type != STT_OBJECT) || sym.st_value == 0 || !*name) continue;
+      // Code and data symbols point into what is loaded (end markers at its very end).
+      if (sym.st_shndx != SHN_ABS && (sym.st_value < lowest || sym.st_value > img.end_of_data))
+        corrupt(fmt::format(".symtab puts {} at {:#x}, outside the loaded segments", name, sym.st_value));
       img.symbols.push_back({sym.st_value, sym.st_size, name, type == STT_FUNC});
     }
+    if (n > 1 && named == 0) corrupt(".symtab has no named symbol");
   }
   std::stable_sort(img.symbols.begin(), img.symbols.end(),
                    [](const ElfSymbol& a, const ElfSymbol& b) { return a.addr < b.addr; });
@@ -87,10 +144,12 @@ std::vector<const ElfSegment*> ElfImage::executable_segments() const {
   return out;
 }
 
-ElfImage load_elf(const std::string& path) {
+ElfImage load_elf(const std::string& path) { return parse_elf(path, read_file(path)); }
+
+ElfImage parse_elf(const std::string& path, std::vector<std::uint8_t> bytes) {
   ElfImage img;
   img.path = path;
-  img.bytes = read_file(path);
+  img.bytes = std::move(bytes);
   const auto& b = img.bytes;
   const auto size = b.size();
   if (size == 0) cannot_run(path, "is empty; give the path of a program built with go build");
@@ -105,6 +164,8 @@ ElfImage load_elf(const std::string& path) {
   if (b[EI_CLASS] != ELFCLASS64 || b[EI_DATA] != ELFDATA2LSB)
     cannot_run(path, "is not a little-endian 64-bit ELF; build it with GOARCH=amd64");
   if (size < sizeof(Elf64_Ehdr)) cannot_run(path, "is a truncated ELF file (the header is cut off); rebuild it");
+  if (b[EI_VERSION] != EV_CURRENT)
+    cannot_run(path, fmt::format("is a corrupt ELF file (ELF version {}, not 1); rebuild it", b[EI_VERSION]));
 
   Elf64_Ehdr eh;
   std::memcpy(&eh, b.data(), sizeof eh);
@@ -126,8 +187,12 @@ ElfImage load_elf(const std::string& path) {
   if (elf_version(EV_CURRENT) == EV_NONE) throw EmulatorError("libelf: elf_version failed");
   ElfHandle h;
   h.e = elf_memory(reinterpret_cast<char*>(img.bytes.data()), size);
-  if (!h.e || elf_kind(h.e) != ELF_K_ELF)
-    cannot_run(path, fmt::format("is a corrupt ELF file ({}); rebuild it", elf_errmsg(-1)));
+  if (!h.e || elf_kind(h.e) != ELF_K_ELF) {
+    // elf_errmsg(-1) says "(no error)" when libelf only declined the file.
+    const int code = elf_errno();
+    cannot_run(path, code ? fmt::format("is a corrupt ELF file ({}); rebuild it", elf_errmsg(code))
+                          : std::string("is a corrupt ELF file; rebuild it"));
+  }
 
   img.entry = eh.e_entry;
   img.phnum = eh.e_phnum;
@@ -172,7 +237,7 @@ ElfImage load_elf(const std::string& path) {
   if (!entry_ok)
     cannot_run(path, fmt::format("has its entry point {:#x} outside every executable segment (corrupt)",
                                  img.entry));
-  read_symbols(h.e, img);
+  read_sections(path, h.e, img);
   return img;
 }
 

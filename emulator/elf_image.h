@@ -43,6 +43,7 @@ struct ElfImage {
   std::vector<ElfSegment> segments;
   std::vector<ElfSymbol> symbols;  // from .symtab, sorted by address; empty if stripped
   GuestAddr end_of_data = 0;       // highest address of any segment (initial brk)
+  bool has_debug_sections = false; // .debug_* or .zdebug_* (DWARF), readable or not
 
   // Ranges of executable segments: where RDTSC sites are searched.
   std::vector<const ElfSegment*> executable_segments() const;
@@ -50,5 +51,8 @@ struct ElfImage {
 
 // Reads and validates `path`. Throws LoadError.
 ElfImage load_elf(const std::string& path);
+// The same for a file already in memory (`path` only names it in messages): the
+// fuzz target's entry point.
+ElfImage parse_elf(const std::string& path, std::vector<std::uint8_t> bytes);
 
 }  // namespace gostep

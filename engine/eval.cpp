@@ -2,6 +2,7 @@
 
 #include "engine/closure.h"
 #include "engine/goroutines.h"
+#include "runtime_model/name_match.h"
 
 #include <fmt/format.h>
 
@@ -92,6 +93,10 @@ Evaluated<Value> Evaluator::builtin(const std::string& name) {
   return err(EvalErrorKind::type_error, fmt::format("invalid argument for {}: {}", name, v->type.empty() ? "a number" : v->type));
 }
 
+EvalError Evaluator::too_deep() {
+  return err(EvalErrorKind::too_deep, fmt::format("expression too deeply nested (limit {})", kMaxNesting));
+}
+
 bool Evaluator::accept(std::string_view op) {
   if (peek().kind == Token::Kind::op && peek().text == op) {
     ++pos_;
@@ -127,6 +132,13 @@ Evaluated<Value> Evaluator::evaluate(std::string_view text) {
 
 Evaluated<Value> Evaluator::parse_binary(int level) {
   if (level > 5) return parse_unary();
+  // A whole expression is a level of nesting: the top one, and each inside (...),
+  // [...] and g(...). Deep input must end in this error, never in a stack overflow.
+  std::optional<Nested> nested;
+  if (level == 1) {
+    if (depth_ >= kMaxNesting) return too_deep();
+    nested.emplace(depth_);
+  }
   auto a = parse_binary(level + 1);
   while (a && peek().kind == Token::Kind::op && at_level(peek().text, level)) {
     const std::string op = peek().text;
@@ -141,13 +153,9 @@ Evaluated<Value> Evaluator::parse_binary(int level) {
 Evaluated<Value> Evaluator::parse_unary() {
   for (const char* op : {"-", "!", "^", "*", "&"}) {
     if (!accept(op)) continue;
-    // Each unary operator and parenthesis is a level of nesting (and of recursion here).
-    if (++depth_ > kMaxNesting)
-      return err(EvalErrorKind::too_deep, fmt::format("expression too deeply nested (limit {})", kMaxNesting));
-    struct Leave {
-      int& d;
-      ~Leave() { --d; }
-    } leave{depth_};
+    // Each unary operator is a level of nesting (and of recursion here).
+    if (depth_ >= kMaxNesting) return too_deep();
+    const Nested nested(depth_);
     auto v = parse_unary();
     if (!v) return v;
     const std::string o = op;
@@ -223,10 +231,7 @@ Evaluated<Value> Evaluator::parse_primary() {
       return parse_name();
     case Token::Kind::op:
       if (accept("(")) {
-        if (++depth_ > kMaxNesting)
-          return err(EvalErrorKind::too_deep, fmt::format("expression too deeply nested (limit {})", kMaxNesting));
-        auto v = parse_binary(1);
-        --depth_;
+        auto v = parse_binary(1);  // counts the nesting
         if (!v) return v;
         if (!accept(")")) return err(EvalErrorKind::syntax, "missing ')'");
         return v;
@@ -245,9 +250,9 @@ Evaluated<Value> Evaluator::dollar(const Token& t) {
   const std::string digits = back ? n.substr(1) : n;
   if (n.empty() || back || std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (!digits.empty() && !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return err(EvalErrorKind::syntax, fmt::format("unexpected '${}'", n));
+      return err(EvalErrorKind::syntax, fmt::format("unexpected '${}'", model::clip_typed(n)));
     const auto& h = scope_.history ? *scope_.history : std::vector<Value>{};
-    if (digits.size() > 9) return err(EvalErrorKind::history, fmt::format("History has not yet reached ${}.", n));
+    if (digits.size() > 9) return err(EvalErrorKind::history, fmt::format("History has not yet reached ${}.", model::clip_typed(n)));
     const std::size_t k = digits.empty() ? (back ? 1 : 0) : std::stoul(digits);
     std::size_t index = 0;  // 1-based
     if (!back && !digits.empty()) {
@@ -256,7 +261,7 @@ Evaluated<Value> Evaluator::dollar(const Token& t) {
       index = h.size() - k;
     }
     if (h.empty() && (back || digits.empty())) return err(EvalErrorKind::history, "History is empty: print a value first.");
-    if (index == 0 || index > h.size()) return err(EvalErrorKind::history, fmt::format("History has not yet reached ${}.", n));
+    if (index == 0 || index > h.size()) return err(EvalErrorKind::history, fmt::format("History has not yet reached ${}.", model::clip_typed(n)));
     Value v = h[index - 1];
     for (const auto& r : v.reads) reads_.push_back(r);
     return v;
@@ -274,7 +279,7 @@ Evaluated<Value> Evaluator::dollar(const Token& t) {
     return v;
   }
   return err(EvalErrorKind::unknown_register,
-             fmt::format("unknown register ${}; registers: $rax ... $r15, $rip/$pc, $rsp/$sp, $rbp/$fp, $rflags, $fs_base", n));
+             fmt::format("unknown register ${}; registers: $rax ... $r15, $rip/$pc, $rsp/$sp, $rbp/$fp, $rflags, $fs_base", model::clip_typed(n)));
 }
 
 Evaluated<Value> Evaluator::read(GuestAddr addr, const std::string& type) {
@@ -328,7 +333,7 @@ Evaluated<Value> Evaluator::parse_name() {
           return v;
         }
     return err(EvalErrorKind::no_dwarf,
-               fmt::format("this binary has no DWARF and no data symbol \"{}\"; use $registers and *ADDR", names[0]));
+               fmt::format("this binary has no DWARF and no data symbol \"{}\"; use $registers and *ADDR", model::clip_typed(names[0])));
   }
   for (std::size_t k = names.size(); k > 0; --k) {
     std::string joined = names[0];
@@ -360,7 +365,7 @@ Evaluated<Value> Evaluator::parse_name() {
                                    : "";
   return err(EvalErrorKind::unknown_symbol,
              fmt::format("No symbol \"{}\" in {}the runtime model. Try g0, m0, allp[N], sched, curg, g(N), or a Go "
-                         "global such as runtime.ncpu", names[0], in_frame),
+                         "global such as runtime.ncpu", model::clip_typed(names[0]), in_frame),
              names.size() > 1 ? names[0] + "." + names[1] : names[0]);
 }
 
@@ -386,7 +391,7 @@ Evaluated<Value> Evaluator::root(const std::string& name) {
     return read(curg, "runtime.g");
   }
   const auto var = dw.variable(real);
-  if (!var) return err(EvalErrorKind::unknown_symbol, fmt::format("No symbol \"{}\"", name), name);
+  if (!var) return err(EvalErrorKind::unknown_symbol, fmt::format("No symbol \"{}\"", model::clip_typed(name)), name);
   return read(var->addr, var->type_name);
 }
 
@@ -450,7 +455,7 @@ Evaluated<Value> Evaluator::field(const Value& in, const std::string& name, cons
   for (const auto& c : ti ? ti->fields : std::vector<model::FieldInfo>{})
     if (c.name.find(name) != std::string::npos || name.find(c.name) != std::string::npos)
       close += (close.empty() ? "" : ", ") + c.name;
-  return err(EvalErrorKind::no_member, fmt::format("There is no member named {} in {} ({}).{}", name, shown, v.type,
+  return err(EvalErrorKind::no_member, fmt::format("There is no member named {} in {} ({}).{}", model::clip_typed(name), model::clip_typed(shown), v.type,
                                                    close.empty() ? "" : " Did you mean: " + close + "?"));
 }
 

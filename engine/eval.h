@@ -32,7 +32,7 @@ struct EvalScope {
 class Evaluator {
  public:
   static constexpr std::size_t kMaxLength = 4096;  // characters
-  static constexpr int kMaxNesting = 256;          // parentheses and unary operators
+  static constexpr int kMaxNesting = 256;          // (), [], g(), unary operators
 
   Evaluator(Session& session, EvalScope scope);
   Evaluated<Value> evaluate(std::string_view text);
@@ -43,6 +43,15 @@ class Evaluator {
   const std::optional<FrameRef>& used_frame() const { return used_frame_; }
 
  private:
+  // One level of nesting, left when it goes out of scope.
+  struct Nested {
+    explicit Nested(int& d) : depth(d) { ++depth; }
+    ~Nested() { --depth; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+    int& depth;
+  };
+  static EvalError too_deep();
   const Token& peek() const { return toks_[pos_]; }
   bool accept(std::string_view op);
   Evaluated<Value> parse_binary(int level);

@@ -1,5 +1,7 @@
 #include "engine/eval_lexer.h"
 
+#include "runtime_model/name_match.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -33,8 +35,8 @@ Evaluated<std::vector<Token>> tokenize(std::string_view s) {
       const char* b = lit.data() + (hex ? 2 : 0);
       const auto [p, ec] = std::from_chars(b, lit.data() + lit.size(), t.number, hex ? 16 : 10);
       if (ec == std::errc::result_out_of_range)
-        return syntax(fmt::format("number {} is too large (at most 64 bits)", lit));
-      if (ec != std::errc() || p != lit.data() + lit.size()) return syntax(fmt::format("bad number '{}'", lit));
+        return syntax(fmt::format("number {} is too large (at most 64 bits)", model::clip_typed(lit)));
+      if (ec != std::errc() || p != lit.data() + lit.size()) return syntax(fmt::format("bad number '{}'", model::clip_typed(lit)));
       t.kind = Token::Kind::number;
       t.text = std::string(lit);
       out.push_back(std::move(t));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <elfutils/libdw.h>
+#include <libelf.h>
 
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,10 @@ struct DwarfEnd {
   void operator()(Dwarf* d) const { dwarf_end(d); }
 };
 
+struct ElfEnd {
+  void operator()(Elf* e) const { elf_end(e); }
+};
+
 // One row of the merged line table of all units.
 struct LineRow {
   std::uint64_t addr = 0;
@@ -48,7 +53,11 @@ struct SourceFile {
 
 struct DwarfInfo::Impl {
   Options options;
-  FdCloser fd;  // declared before `dwarf`, so it is closed after dwarf_end
+  // What libdw reads: a file, or (open_memory) bytes with their libelf handle. Declared
+  // before `dwarf`, so they are released after dwarf_end.
+  FdCloser fd;
+  std::vector<std::uint8_t> bytes;
+  std::unique_ptr<Elf, ElfEnd> elf;
   std::unique_ptr<Dwarf, DwarfEnd> dwarf;
   std::string producer;
   std::string go_version;

@@ -151,10 +151,31 @@ std::unique_ptr<DwarfInfo> DwarfInfo::open(const std::string& path, const Option
   impl->fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (impl->fd.fd < 0) return fail(path + ": " + std::strerror(errno));
   impl->dwarf.reset(dwarf_begin(impl->fd.fd, DWARF_C_READ));
-  if (!impl->dwarf) return fail(path + ": no DWARF (" + dwarf_errmsg(-1) + ")");
+  return finish_open(std::move(impl), why);
+}
+
+std::unique_ptr<DwarfInfo> DwarfInfo::open_memory(std::vector<std::uint8_t> bytes, std::string* why) {
+  elf_version(EV_CURRENT);
+  auto impl = std::make_unique<Impl>();
+  impl->bytes = std::move(bytes);
+  impl->elf.reset(elf_memory(reinterpret_cast<char*>(impl->bytes.data()), impl->bytes.size()));
+  if (!impl->elf) {
+    if (why) *why = std::string("libelf: ") + elf_errmsg(-1);
+    return nullptr;
+  }
+  impl->dwarf.reset(dwarf_begin_elf(impl->elf.get(), DWARF_C_READ, nullptr));
+  return finish_open(std::move(impl), why);
+}
+
+std::unique_ptr<DwarfInfo> DwarfInfo::finish_open(std::unique_ptr<Impl> impl, std::string* why) {
+  // The reasons are short: Session puts them in one line with the path.
+  auto fail = [&](std::string msg) -> std::unique_ptr<DwarfInfo> {
+    if (why) *why = std::move(msg);
+    return nullptr;
+  };
+  if (!impl->dwarf) return fail(std::string("libdw: ") + dwarf_errmsg(-1));
   impl->index_units();
-  if (impl->functions.empty() && impl->types.empty())
-    return fail(path + ": no DWARF (no functions or types in .debug_info)");
+  if (impl->functions.empty() && impl->types.empty()) return fail("no functions or types");
   return std::unique_ptr<DwarfInfo>(new DwarfInfo(std::move(impl)));
 }
 

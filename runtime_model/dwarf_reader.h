@@ -135,6 +135,8 @@ class DwarfInfo {
   static std::unique_ptr<DwarfInfo> open(const std::string& path, std::string* why = nullptr);
   static std::unique_ptr<DwarfInfo> open(const std::string& path, const Options& options,
                                          std::string* why = nullptr);
+  // The same for an ELF file already in memory (the fuzz target's entry point).
+  static std::unique_ptr<DwarfInfo> open_memory(std::vector<std::uint8_t> bytes, std::string* why = nullptr);
   ~DwarfInfo();
   DwarfInfo(const DwarfInfo&) = delete;
   DwarfInfo& operator=(const DwarfInfo&) = delete;
@@ -187,6 +189,8 @@ class DwarfInfo {
 
  private:
   explicit DwarfInfo(std::unique_ptr<Impl> impl);
+  // Indexes an opened `impl` (its `dwarf` set); nullptr and `why` when it holds nothing.
+  static std::unique_ptr<DwarfInfo> finish_open(std::unique_ptr<Impl> impl, std::string* why);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -5,6 +5,20 @@
 
 namespace gostep::model {
 
+std::string clip_typed(std::string_view typed, std::size_t max) {
+  std::size_t cols = 0;
+  for (unsigned char c : typed) cols += (c & 0xC0) != 0x80;
+  if (cols <= max) return std::string(typed);
+  std::string out;
+  cols = 0;
+  for (char ch : typed) {
+    const bool starts = (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+    if (starts && ++cols > max - 3) break;
+    out += ch;
+  }
+  return out + "...";
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;

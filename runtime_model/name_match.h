@@ -8,6 +8,10 @@
 
 namespace gostep::model {
 
+// What the user typed, shown in a one-line message: at most `max` columns, the
+// cut marked with "..." (a 4,000-character name must not make a 4,000-column error).
+std::string clip_typed(std::string_view typed, std::size_t max = 40);
+
 // Levenshtein distance.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

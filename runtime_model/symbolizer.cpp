@@ -1,5 +1,7 @@
 #include "runtime_model/symbolizer.h"
 
+#include "runtime_model/name_match.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -98,27 +100,27 @@ Result<std::uint64_t> Symbolizer::address_of(std::string_view symbol) const {
   if (pclntab_) {
     if (auto f = pclntab_->function(symbol)) return f->entry;
   }
-  if (!elf_ && !dwarf_ && !pclntab_) return Error{fmt::format("no symbol '{}': the program has no symbols", symbol)};
-  return Error{fmt::format("no symbol '{}' (nor '{}.abi0')", symbol, symbol)};
+  if (!elf_ && !dwarf_ && !pclntab_) return Error{fmt::format("no symbol '{}': the program has no symbols", clip_typed(symbol))};
+  return Error{fmt::format("no symbol '{}' (nor '{}.abi0')", clip_typed(symbol), clip_typed(symbol))};
 }
 
 Result<std::uint64_t> Symbolizer::resolve(std::string_view loc) const {
   if (loc.empty()) return Error{"empty location"};
   if (loc.starts_with("insn:") || loc.starts_with("milestone:"))
-    return Error{fmt::format("'{}' is not a code address (it is resolved while running)", loc)};
+    return Error{fmt::format("'{}' is not a code address (it is resolved while running)", clip_typed(loc))};
   if (loc.starts_with("0x") || loc.starts_with("0X")) {
     if (auto v = parse_number(loc)) return *v;
-    return Error{fmt::format("'{}' is not a hex address", loc)};
+    return Error{fmt::format("'{}' is not a hex address", clip_typed(loc))};
   }
   if (const std::size_t colon = loc.rfind(':'); colon != std::string_view::npos && all_digits(loc.substr(colon + 1))) {
-    if (!dwarf_) return Error{fmt::format("'{}' needs DWARF line tables; this program has none", loc)};
+    if (!dwarf_) return Error{fmt::format("'{}' needs DWARF line tables; this program has none", clip_typed(loc))};
     auto r = dwarf_->pc_for_line(loc);
     if (!r) return Error{r.error()};
     return r->pc;
   }
   if (const std::size_t plus = loc.rfind('+'); plus != std::string_view::npos && plus > 0) {
     auto off = parse_number(loc.substr(plus + 1));
-    if (!off) return Error{fmt::format("'{}': bad offset '{}'", loc, loc.substr(plus + 1))};
+    if (!off) return Error{fmt::format("'{}': bad offset '{}'", clip_typed(loc), clip_typed(loc.substr(plus + 1)))};
     auto base = address_of(loc.substr(0, plus));
     if (!base) return base;
     return *base + *off;

@@ -32,10 +32,11 @@ Session::Session(const std::string& path, ProcessOptions options) : image_(load_
     if (auto f = dwarf_->field("runtime.g", "stack.hi")) off.g_stack_hi = static_cast<std::int64_t>(f->offset);
     if (auto f = dwarf_->field("runtime.m", "g0")) off.m_g0 = static_cast<std::int64_t>(f->offset);
     if (auto f = dwarf_->field("runtime.g", "m")) off.g_m = static_cast<std::int64_t>(f->offset);
+  } else if (image_.has_debug_sections) {
+    // The sections are there but unreadable: the file is damaged, no build flag explains it.
+    model_error_ = fmt::format("{}: its DWARF is damaged ({}); rebuild it to see g, m and p", path, why);
   } else {
-    model_error_ = fmt::format("{} has no DWARF ({}), so gostep cannot decode g, m and p; rebuild it without "
-                               "-ldflags=-w to see them",
-                               path, why.empty() ? "stripped" : why);
+    model_error_ = fmt::format("{} has no DWARF; rebuild it without -ldflags=-w to see g, m and p", path);
   }
   milestones_ = model::find_milestones(image_, off);
   if (options.argv.empty()) options.argv = {path};
@@ -58,7 +59,7 @@ model::Result<Location> Session::resolve(const std::string& loc) const {
     std::uint64_t v = 0;
     const auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), v);
     if (ec != std::errc() || p != n.data() + n.size() || v == 0)
-      return model::Error{fmt::format("'{}': insn:N needs a positive instruction number", loc)};
+      return model::Error{fmt::format("'{}': insn:N needs a positive instruction number", model::clip_typed(loc))};
     out.kind = Location::Kind::insn;
     out.insn = v;
     return out;
@@ -74,7 +75,7 @@ model::Result<Location> Session::resolve(const std::string& loc) const {
     }
     std::string names;
     for (const auto& n : model::milestone_names()) names += (names.empty() ? "" : ", ") + n;
-    return model::Error{fmt::format("unknown milestone '{}'; the milestones are: {}", name, names)};
+    return model::Error{fmt::format("unknown milestone '{}'; the milestones are: {}", model::clip_typed(name), names)};
   }
   auto r = symbols_->resolve(loc);
   // A function name also stands for every site where it was inlined (gdb sets a

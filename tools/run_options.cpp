@@ -1,6 +1,30 @@
 #include "run_options.h"
 
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdint>
+
+#include "tools/text_util.h"
+
 namespace gostep {
+namespace {
+
+// A whole decimal number from `lo` to `hi`. CLI11 2.1's own checks take
+// 99999999999999999999999 as 2^64-1 and answer -1 with a 300-column range.
+CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](const std::string& s) -> std::string {
+        std::uint64_t v = 0;
+        const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec == std::errc() && p == s.data() + s.size() && v >= lo && v <= hi) return "";
+        return fmt::format("expected a whole number from {} to {}, got '{}'", with_commas(lo), with_commas(hi),
+                           clip(s, 24));
+      },
+      "N");
+}
+
+}  // namespace
 
 void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("PROG", o.prog, "The Go program to run (a static linux/amd64 executable)")
@@ -13,12 +37,15 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
         const auto eq = s.find('=');
         return eq == std::string::npos || eq == 0 ? "expected K=V, got '" + s + "'" : "";
       });
-  cmd.add_option("--seed", o.seed, "Seed for AT_RANDOM and getrandom (default 0)");
+  cmd.add_option("--seed", o.seed, "Seed for AT_RANDOM and getrandom (default 0)")
+      ->check(whole_number(0, UINT64_MAX));
   cmd.add_option("--max-insns", o.max_insns,
                  "Stop the guest after N instructions (exit status 124; default 5000000000)")
-      ->check(CLI::PositiveNumber);
-  cmd.add_option("--quantum", o.quantum, "Instructions each thread runs before the next one's turn (default 10000)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, UINT64_MAX));
+  // Bounded so that a time slice's end (count + quantum) cannot wrap around.
+  cmd.add_option("--quantum", o.quantum,
+                 "Instructions each thread runs before the next one's turn (default 10000, at most 1000000000)")
+      ->check(whole_number(1, kMaxQuantum));
   cmd.add_option("--ncpu", o.ncpu, "CPUs the guest sees in its affinity mask (default 2)")
       ->check(CLI::Range(1, 64));
   cmd.add_flag("--stats", o.stats, "Print instruction counts, threads, virtual time and system calls to stderr");

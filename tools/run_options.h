@@ -13,6 +13,8 @@
 
 namespace gostep {
 
+inline constexpr std::uint64_t kMaxQuantum = 1'000'000'000;
+
 struct RunOptions {
   std::string prog;
   std::vector<std::string> args;

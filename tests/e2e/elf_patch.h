@@ -5,6 +5,7 @@
 #include <elf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -44,6 +45,25 @@ inline Elf64_Phdr& phdr_of_type(std::vector<std::uint8_t>& b, std::uint32_t type
     if (ph->p_type == type) return *ph;
   }
   throw std::runtime_error("no program header of that type");
+}
+
+// The section header named `name` (".symtab", ".debug_info"...).
+inline Elf64_Shdr& section_of(std::vector<std::uint8_t>& b, const std::string& name) {
+  const Elf64_Ehdr& e = ehdr(b);
+  auto* sh = reinterpret_cast<Elf64_Shdr*>(b.data() + e.e_shoff);
+  const char* names = reinterpret_cast<const char*>(b.data() + sh[e.e_shstrndx].sh_offset);
+  for (unsigned i = 0; i < e.e_shnum; ++i)
+    if (name == names + sh[i].sh_name) return sh[i];
+  throw std::runtime_error("no section " + name);
+}
+
+// Overwrites a section's bytes from `skip` on with a fixed pseudo-random pattern (or zeros).
+inline void scribble(std::vector<std::uint8_t>& b, const Elf64_Shdr& sh, bool zeros, std::uint64_t skip = 0) {
+  std::uint32_t x = 12345;
+  for (std::uint64_t i = sh.sh_offset + skip; i < sh.sh_offset + sh.sh_size; ++i) {
+    x = x * 1103515245u + 12345u;
+    b[i] = zeros ? 0 : static_cast<std::uint8_t>(x >> 16);
+  }
 }
 
 // A fresh directory for one test's files, removed with everything in it.
@@ -123,6 +143,27 @@ inline std::string make_bad_input(const TempDir& dir, const std::string& name, c
     phdr_of_type(b, PT_LOAD).p_memsz = 1ULL << 40;  // 1 TiB: fits the address space, not a program
   } else if (name == "memsz-overflow") {
     phdr_of_type(b, PT_LOAD).p_memsz = 0xfffffffffffff000ULL;
+  } else if (name == "ei-version-0") {
+    b[EI_VERSION] = 0;
+  } else if (name == "shdrs-past-eof") {
+    ehdr(b).e_shoff = b.size() + 64;
+  } else if (name == "shdrs-zeroed") {
+    std::fill(b.begin() + static_cast<long>(ehdr(b).e_shoff),
+              b.begin() + static_cast<long>(ehdr(b).e_shoff + ehdr(b).e_shnum * sizeof(Elf64_Shdr)), 0);
+  } else if (name == "shstrndx-bad") {
+    ehdr(b).e_shstrndx = static_cast<std::uint16_t>(ehdr(b).e_shnum + 5);
+  } else if (name == "symtab-past-eof") {
+    section_of(b, ".symtab").sh_offset = b.size() + 64;
+  } else if (name == "symtab-zeroed") {
+    scribble(b, section_of(b, ".symtab"), true);
+  } else if (name == "symtab-random") {
+    scribble(b, section_of(b, ".symtab"), false);
+  } else if (name == "symtab-entsize") {
+    section_of(b, ".symtab").sh_entsize = 7;
+  } else if (name == "strtab-zeroed") {
+    scribble(b, section_of(b, ".strtab"), true);
+  } else if (name == "strtab-random") {
+    scribble(b, section_of(b, ".strtab"), false);
   } else {
     throw std::runtime_error("unknown bad input " + name);
   }
@@ -148,6 +189,17 @@ inline const std::vector<BadInput>& bad_inputs() {
       {"load-past-eof", 126, {"PT_LOAD", "past the end of the file"}},
       {"huge-memsz", 126, {"4 GiB"}},
       {"memsz-overflow", 126, {"PT_LOAD", "does not fit"}},
+      // A damaged section table is the file's fault too (issue 14): never "(no error)".
+      {"ei-version-0", 126, {"corrupt", "ELF version 0"}},
+      {"shdrs-past-eof", 126, {"corrupt", "section header table"}},
+      {"shdrs-zeroed", 126, {"corrupt", "section names"}},
+      {"shstrndx-bad", 126, {"corrupt", "section names"}},
+      {"symtab-past-eof", 126, {"corrupt", "past the end of the file"}},
+      {"symtab-zeroed", 126, {"corrupt", ".symtab"}},
+      {"symtab-random", 126, {"corrupt"}},
+      {"symtab-entsize", 126, {"corrupt", ".symtab"}},
+      {"strtab-zeroed", 126, {"corrupt", ".symtab"}},
+      {"strtab-random", 126, {"corrupt", ".strtab"}},
   };
   return list;
 }

@@ -125,6 +125,18 @@ TEST(EngineEval, NestingAndLengthAreLimitedWithOneLine) {
   EXPECT_EQ(t->evaluate(std::string(3000, '-') + "1").error().kind, EvalErrorKind::too_deep);
   EXPECT_EQ(t->evaluate(std::string(200, '(') + "1" + std::string(200, ')'))->as_int(), 1);
   EXPECT_EQ(t->evaluate(std::string(100000, 'a')).error().kind, EvalErrorKind::too_long);
+  // Index brackets and g(N) nest too (issue 14: each was an unbounded recursion).
+  std::string gs, idx;
+  for (int i = 0; i < 1300; ++i) gs += "g(";
+  for (int i = 0; i < 500; ++i) idx += "m0.tls[";
+  EXPECT_EQ(t->evaluate(gs + "1").error().kind, EvalErrorKind::too_deep);
+  EXPECT_EQ(t->evaluate(idx + "0").error().kind, EvalErrorKind::too_deep);
+  EXPECT_EQ(t->evaluate(std::string(2000, '-') + "(" + std::string(2000, '!') + "1").error().kind,
+            EvalErrorKind::too_deep);
+  // A name of 4,000 characters is one short line, not a 4,000-column one.
+  const auto longname = t->evaluate(std::string(4000, 'n'));
+  EXPECT_EQ(longname.error().kind, EvalErrorKind::unknown_symbol);
+  EXPECT_LT(longname.error().message.size(), 200u) << longname.error().message;
 }
 
 }  // namespace

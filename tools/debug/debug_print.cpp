@@ -10,6 +10,7 @@
 #include "debugger.h"
 #include "engine/json.h"
 #include "examine.h"
+#include "runtime_model/name_match.h"
 #include "tools/text_util.h"
 #include "value_format.h"
 
@@ -71,7 +72,7 @@ std::string Debugger::explain(const std::string& expr, const engine::EvalError& 
   (void)expr;
   const std::string sugg = close_matches(data_names(t_), e.symbol);
   if (sugg.empty()) return e.message;
-  return fmt::format("No symbol \"{}\" in the runtime model. Did you mean {}?", e.symbol, sugg);
+  return fmt::format("No symbol \"{}\" in the runtime model. Did you mean {}?", model::clip_typed(e.symbol), sugg);
 }
 
 // One display after a stop: "N: EXPR = VALUE", "N: x/FMT EXPR" and x's lines, or

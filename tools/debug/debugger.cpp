@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime_model/milestones.h"
+#include "runtime_model/name_match.h"
 #include "tools/text_util.h"
 
 namespace gostep {
@@ -77,7 +78,7 @@ const Debugger::Command* Debugger::find_command(const std::string& word, std::st
   if (prefixed.size() > 1) {
     std::string names;
     for (const auto* c : prefixed) names += (names.empty() ? "" : ", ") + c->name;
-    why = fmt::format("Ambiguous command \"{}\": {}.", word, names);
+    why = fmt::format("Ambiguous command \"{}\": {}.", model::clip_typed(word), names);
     return nullptr;
   }
   const Command* best = nullptr;
@@ -86,8 +87,8 @@ const Debugger::Command* Debugger::find_command(const std::string& word, std::st
     const std::size_t d = edit_distance(word, c.name);
     if (d < best_d) best_d = d, best = &c;
   }
-  why = best ? fmt::format("Undefined command: \"{}\". Did you mean \"{}\"? Try \"help\".", word, best->name)
-             : fmt::format("Undefined command: \"{}\". Try \"help\".", word);
+  why = best ? fmt::format("Undefined command: \"{}\". Did you mean \"{}\"? Try \"help\".", model::clip_typed(word), best->name)
+             : fmt::format("Undefined command: \"{}\". Try \"help\".", model::clip_typed(word));
   return nullptr;
 }
 
@@ -106,6 +107,14 @@ bool Debugger::execute(const std::string& raw) {
   result_ = nlohmann::ordered_json::object();
   failed_ = false;
   if (line.empty()) return !quit_;
+  // A bounded line: nothing a command does may cost more than its length allows
+  // (expressions have their own limits: 4,096 characters, 256 levels).
+  if (line.size() > kMaxLine) {
+    result_["command"] = model::clip_typed(line, 60);
+    error(fmt::format("command line too long ({} characters; the limit is {})", with_commas(line.size()),
+                      with_commas(kMaxLine)));
+    return finish_command();
+  }
   if (trace_commands_ && line[0] != '#') {  // gdb's `set trace-commands on`: "+stepi 2", for transcripts
     if (opts_.json) fmt::print("{}\n", nlohmann::ordered_json{{"trace", line}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     else fmt::print("+{}\n", line);
@@ -142,6 +151,10 @@ bool Debugger::execute(const std::string& raw) {
       error(fmt::format("internal error in \"{}\": {}", c->name, e.what()));
     }
   }
+  return finish_command();
+}
+
+bool Debugger::finish_command() {
   if (opts_.json) {
     result_["ok"] = !failed_;
     if (!text_.empty()) result_["text"] = text_;

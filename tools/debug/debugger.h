@@ -24,6 +24,8 @@ class Debugger {
  public:
   Debugger(engine::Target& target, DebugOptions options);
 
+  // Longest command line accepted (a longer one is refused with one line).
+  static constexpr std::size_t kMaxLine = 4096;
   // Runs one command line. Returns false after `quit`.
   bool execute(const std::string& line);
   // Whether the last execute() failed (an unknown command, a bad argument...).
@@ -60,6 +62,7 @@ class Debugger {
 
  private:
   const Command* find_command(const std::string& word, std::string& why) const;
+  bool finish_command();  // prints the command's text or JSON; false after quit
   void register_commands();
 
   // debug_run.cpp: everything that runs the guest
