@@ -2,10 +2,14 @@
 # what is missing from Debian's packages first.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+# Executions per fuzz target: empty for CI's short fixed runs (tests/fuzz/run_fuzz.sh),
+# e.g. `make fuzz FUZZ_RUNS=10000000` for a long one.
+FUZZ_RUNS  ?=
 JOBS       ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build build-asan run test test-release test-asan bench goldens clean
+.PHONY: all deps build build-asan build-fuzz run test test-release test-asan fuzz bench goldens clean
 
 all: build
 
@@ -18,18 +22,29 @@ $(BUILD)/CMakeCache.txt:
 $(BUILD_ASAN)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DGOSTEP_SANITIZE=ON
 
+$(BUILD_FUZZ)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOSTEP_FUZZ=ON \
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DGOSTEP_FUZZ_PROGRAM=$(abspath $(BUILD))/asm_fixtures/go/hello
+
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 build-asan: deps $(BUILD_ASAN)/CMakeCache.txt
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 
+# The libFuzzer targets (tests/fuzz/README.md); they load the release build's hello.
+build-fuzz: build $(BUILD_FUZZ)/CMakeCache.txt
+	cmake -S . -B $(BUILD_FUZZ) -DGOSTEP_FUZZ_RUNS=$(FUZZ_RUNS)
+	cmake --build $(BUILD_FUZZ) --target fuzz_all -j $(JOBS)
+
 # The main job: until the guided tour exists, run the bundled hello program.
 run: build
 	./$(BUILD)/gostep run --stats $(BUILD)/asm_fixtures/go/hello
 
-# The whole suite, in the normal and the sanitizer (ASan + UBSan) builds.
-test: test-release test-asan
+# The whole suite, in the normal and the sanitizer (ASan + UBSan) builds, then
+# each fuzz target for a short fixed run.
+test: test-release test-asan fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -37,6 +52,10 @@ test-release: build
 test-asan: build-asan
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# Each fuzz target for FUZZ_RUNS executions (default: CI's short runs), seed 1.
+fuzz: build-fuzz
+	cd $(BUILD_FUZZ) && ctest --output-on-failure -j $(JOBS)
 
 goldens: build
 	cmake --build $(BUILD) --target goldens
@@ -47,4 +66,4 @@ bench: build
 	./$(BUILD)/bench/bench_debug $(BUILD)/asm_fixtures/go/hello
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
