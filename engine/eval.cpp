@@ -364,8 +364,8 @@ Evaluated<Value> Evaluator::parse_name() {
                                    ? fmt::format("{}'s locals or ", (*frame_)->frame.function)
                                    : "";
   return err(EvalErrorKind::unknown_symbol,
-             fmt::format("No symbol \"{}\" in {}the runtime model. Try g0, m0, allp[N], sched, curg, g(N), or a Go "
-                         "global such as runtime.ncpu", model::clip_typed(names[0]), in_frame),
+             fmt::format("No symbol \"{}\" in {}the runtime model. Try g0, m0, sched, g(N), runtime.ncpu.",
+                         model::clip_typed(names[0], 24), in_frame),
              names.size() > 1 ? names[0] + "." + names[1] : names[0]);
 }
 

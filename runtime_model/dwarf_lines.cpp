@@ -8,6 +8,7 @@
 #include <set>
 
 #include "runtime_model/dwarf_impl.h"
+#include "runtime_model/name_match.h"
 
 namespace gostep::model {
 
@@ -104,12 +105,12 @@ std::optional<SourceLine> DwarfInfo::line_at(std::uint64_t pc) const {
 Result<LineAddress> DwarfInfo::pc_for_line(std::string_view file_colon_line) const {
   const std::size_t colon = file_colon_line.rfind(':');
   if (colon == std::string_view::npos || colon == 0)
-    return Error{fmt::format("'{}' is not FILE:LINE", file_colon_line)};
+    return Error{fmt::format("'{}' is not FILE:LINE", clip_typed(file_colon_line))};
   const std::string_view num = file_colon_line.substr(colon + 1);
   int line = 0;
   auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), line);
   if (ec != std::errc() || ptr != num.data() + num.size() || line <= 0)
-    return Error{fmt::format("'{}' is not FILE:LINE (bad line number '{}')", file_colon_line, num)};
+    return Error{fmt::format("'{}' is not FILE:LINE (bad line number '{}')", clip_typed(file_colon_line, 30), clip_typed(num, 20))};
   return pc_for_line(file_colon_line.substr(0, colon), line);
 }
 
@@ -125,7 +126,7 @@ Result<LineAddress> DwarfInfo::pc_for_line(std::string_view file, int line) cons
          p[p.size() - file.size() - 1] == '/'))
       matches.insert(i);
   }
-  if (matches.empty()) return Error{fmt::format("no source file '{}' in the line table", file)};
+  if (matches.empty()) return Error{fmt::format("no source file '{}' in the line table", clip_typed(file))};
 
   // Best row per file: the lowest address of `line` (is_stmt preferred), else of the
   // nearest following line with code, as gdb does for a line without any.
@@ -161,7 +162,7 @@ Result<LineAddress> DwarfInfo::pc_for_line(std::string_view file, int line) cons
     return Error{fmt::format("'{}:{}' is ambiguous: {} files match ({}); give more of the path",
                              file, line, matches.size(), names)};
   }
-  if (found.empty()) return Error{fmt::format("no code at or after line {} of {}", line, file)};
+  if (found.empty()) return Error{fmt::format("no code at or after line {} of {}", line, clip_typed(file))};
   const auto& [f, row] = found.front();
   return LineAddress{row->addr, SourceLine{files[f].path, files[f].full_path, row->line}};
 }

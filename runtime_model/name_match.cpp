@@ -8,15 +8,16 @@ namespace gostep::model {
 std::string clip_typed(std::string_view typed, std::size_t max) {
   std::size_t cols = 0;
   for (unsigned char c : typed) cols += (c & 0xC0) != 0x80;
-  if (cols <= max) return std::string(typed);
+  const bool clipped = cols > max;
+  const std::size_t keep = clipped ? max - 3 : cols;
   std::string out;
   cols = 0;
   for (char ch : typed) {
-    const bool starts = (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-    if (starts && ++cols > max - 3) break;
-    out += ch;
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c & 0xC0) != 0x80 && ++cols > keep) break;
+    out += c < 0x20 || c == 0x7f ? '?' : ch;  // a newline typed in a LOC must not break the line
   }
-  return out + "...";
+  return clipped ? out + "..." : out;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -101,7 +101,7 @@ Result<std::uint64_t> Symbolizer::address_of(std::string_view symbol) const {
     if (auto f = pclntab_->function(symbol)) return f->entry;
   }
   if (!elf_ && !dwarf_ && !pclntab_) return Error{fmt::format("no symbol '{}': the program has no symbols", clip_typed(symbol))};
-  return Error{fmt::format("no symbol '{}' (nor '{}.abi0')", clip_typed(symbol), clip_typed(symbol))};
+  return Error{fmt::format("no symbol '{}' (nor '{}.abi0')", clip_typed(symbol, 30), clip_typed(symbol, 30))};
 }
 
 Result<std::uint64_t> Symbolizer::resolve(std::string_view loc) const {

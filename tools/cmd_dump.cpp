@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include "runtime_model/name_match.h"
 #include "session/session.h"
 #include "engine/state_json.h"
 #include "state_text.h"
@@ -38,7 +39,7 @@ int DumpCommand::execute() {
   for (const auto& loc : at_) {
     auto r = s.resolve(loc);
     if (!r) {
-      fmt::print(stderr, "gostep: --at {}: {}\n", loc, r.error());
+      fmt::print(stderr, "gostep: --at {}: {}\n", model::clip_typed(loc, 30), r.error());
       return 125;
     }
     targets.push_back(*r);

@@ -12,6 +12,7 @@
 #include "debug/cmd_debug.h"
 #include "cmd_run.h"
 #include "emulator/elf_image.h"
+#include "runtime_model/name_match.h"
 
 namespace {
 
@@ -35,6 +36,14 @@ const char* const kFooter =
     "system call), 125 usage error, 126 PROG cannot be run, 127 PROG not found, 128+N killed by\n"
     "signal N.";
 
+// One line of at most 100 columns (DESIGN.md): CLI11's message, which may quote
+// what was typed, then where to read more when there is room for it.
+std::string usage_line(const std::string& what, const std::string& which) {
+  const std::string line = fmt::format("gostep: {}; see '{} --help'", what, which);
+  if (line.size() <= 100) return line;
+  return gostep::model::clip_typed("gostep: " + what, 100);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -57,7 +66,7 @@ int main(int argc, char** argv) {
   if (!args.empty() && !args[0].empty() && args[0][0] != '-' && args[0] != "run" && args[0] != "dump" &&
       args[0] != "debug") {
     fmt::print(stderr, "gostep: unknown command '{}'; the commands are run, dump and debug (see 'gostep --help')\n",
-               args[0]);
+               gostep::model::clip_typed(args[0], 20));
     return kUsageError;
   }
   if (const std::string err = gostep::extract_command_sources(args, debug_cmd.sources); !err.empty()) {
@@ -76,7 +85,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string which = "gostep";
     for (const auto* sub : app.get_subcommands()) which += " " + sub->get_name();
-    fmt::print(stderr, "gostep: {}; see '{} --help'\n", e.what(), which);
+    fmt::print(stderr, "{}\n", usage_line(e.what(), which));
     return kUsageError;
   }
 

@@ -18,8 +18,7 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
         std::uint64_t v = 0;
         const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
         if (ec == std::errc() && p == s.data() + s.size() && v >= lo && v <= hi) return "";
-        return fmt::format("expected a whole number from {} to {}, got '{}'", with_commas(lo), with_commas(hi),
-                           clip(s, 24));
+        return fmt::format("expected a whole number from {} to {}, not '{}'", lo, hi, clip(s, 24));
       },
       "N");
 }

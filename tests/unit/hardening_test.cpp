@@ -9,6 +9,7 @@
 #include "emulator/elf_image.h"
 #include "runtime_model/dwarf_reader.h"
 #include "runtime_model/name_match.h"
+#include "session/session.h"
 #include "tests/e2e/elf_patch.h"
 #include "tools/text_util.h"
 
@@ -82,6 +83,20 @@ TEST(Hardening, DwarfFromMemoryIsDwarfFromTheFile) {
   // Not ELF: a reason, no index.
   EXPECT_FALSE(model::DwarfInfo::open_memory({1, 2, 3}, &why));
   EXPECT_FALSE(why.empty());
+}
+
+// fuzz_loc's first crash: a LOC with a newline (possible with `dump --at`) made a
+// two-line error, the file name being echoed as typed.
+TEST(Hardening, LocErrorsStayOneLine) {
+  Session s(kHello, ProcessOptions{});
+  for (const std::string loc : {std::string("crpo.go:\xd2\x9e\x9d\x96\xcf\xff\n\xff\x31\x30?0"),
+                                std::string("a\nb"), std::string("proc.go:1\n2"), std::string("main.main+\n"),
+                                std::string("milestone:x\ny"), std::string("insn:\n"), std::string(5000, '\n')}) {
+    const auto r = s.resolve(loc);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().find('\n'), std::string::npos) << r.error();
+    EXPECT_LT(r.error().size(), 400u) << r.error();  // bounded, whatever was typed
+  }
 }
 
 }  // namespace

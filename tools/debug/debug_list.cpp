@@ -5,6 +5,7 @@
 #include <climits>
 
 #include "debugger.h"
+#include "runtime_model/name_match.h"
 #include "examine.h"
 #include "tools/text_util.h"
 
@@ -105,7 +106,7 @@ void Debugger::cmd_list(const Args& a) {
     const std::string file = arg.substr(0, colon);
     const std::string num = arg.substr(colon + 1);
     if (file.empty()) return error("list FILE:LINE needs a file name: list proc.go:144");
-    if (num.size() > 7) return error(fmt::format("Line number {} out of range.", num));
+    if (num.size() > 7) return error(fmt::format("Line number {} out of range.", model::clip_typed(num)));
     const int line = std::stoi(num);
     const model::DwarfInfo* dw = t_.session().dwarf();
     if (!dw) return error("This program has no DWARF line tables, so FILE:LINE cannot be found.");
@@ -117,7 +118,7 @@ void Debugger::cmd_list(const Args& a) {
       std::vector<std::string> bases;
       for (const auto& f : dw->source_files()) bases.push_back(f.substr(f.rfind('/') + 1));
       const std::string sugg = close_matches(bases, file.substr(file.rfind('/') + 1));
-      return error(fmt::format("No source file named {}.{}", file, sugg.empty() ? "" : " Did you mean " + sugg + "?"));
+      return error(fmt::format("No source file named {}.{}", model::clip_typed(file), sugg.empty() ? "" : " Did you mean " + sugg + "?"));
     }
     place = where->source;
     center(line);
@@ -134,7 +135,7 @@ void Debugger::cmd_list(const Args& a) {
         std::string err = l.error();
         if (err.rfind("no symbol", 0) == 0) {
           const std::string sugg = close_matches(code_names(t_), loc);
-          err = fmt::format("Function \"{}\" not defined.{}", loc, sugg.empty() ? "" : " Did you mean " + sugg + "?");
+          err = fmt::format("Function \"{}\" not defined.{}", model::clip_typed(loc), sugg.empty() ? "" : " Did you mean " + sugg + "?");
         }
         return error(err);
       }
