@@ -26,6 +26,7 @@ Process::Process(const ElfImage& image, ProcessOptions options)
   if (opts_.quantum == 0) opts_.quantum = 1;
   setup_hooks();
   load();
+  setup_fs();
   update_next_stop();
 }
 
@@ -156,6 +157,8 @@ ProcessStats Process::stats() const {
   s.threads_created = threads_created_;
   s.virtual_ns = now_ns() - kMonotonicStart;
   s.syscalls = syscall_counts_;
+  s.enosys = enosys_counts_;
+  s.user_signals = user_signals_;
   return s;
 }
 
@@ -339,8 +342,6 @@ void Process::wake_due_threads() {
 }
 
 void Process::recheck_epoll_waiters() {
-  if (!fd_changed_) return;
-  fd_changed_ = false;
   for (auto& t : threads_)
     if (t->state == ThreadState::blocked && t->wait == WaitKind::epoll) {
       kernel_cause_ = {KernelCause::Kind::wake, kSysEpollPwait, 0, t->tid};
@@ -353,7 +354,7 @@ void Process::recheck_epoll_waiters() {
 Thread* Process::pick_next() {
   for (int attempt = 0; attempt < 2; ++attempt) {
     wake_due_threads();
-    recheck_epoll_waiters();
+    recheck_waiters();
     const std::size_t n = threads_.size();
     for (std::size_t k = 1; k <= n; ++k) {
       const std::size_t i = (current_ + k) % n;
@@ -367,6 +368,10 @@ Thread* Process::pick_next() {
     for (auto& t : threads_)
       if (t->state == ThreadState::blocked && t->deadline)
         earliest = earliest ? std::min(*earliest, *t->deadline) : *t->deadline;
+    if (wait_for_host(earliest)) {
+      attempt = -1;  // something may be ready now: look again
+      continue;
+    }
     if (!earliest) return nullptr;
     if (*earliest > now_ns()) skipped_ns_ += *earliest - now_ns();
   }
@@ -445,6 +450,14 @@ StopReason Process::watch_stop() {
   return r;
 }
 
+StopReason Process::interrupted_stop() {
+  user_interrupt_.store(false, std::memory_order_relaxed);
+  StopReason r{StopKind::interrupted};
+  r.tid = current().tid;
+  r.pc = uc_.reg(Reg::rip);
+  return r;
+}
+
 StopReason Process::run() {
   if (ended_) return {StopKind::exited, exit_status_, 0, current().tid};
   if (deferred_fault_) {
@@ -457,9 +470,11 @@ StopReason Process::run() {
     if (stop) return *stop;
   }
   for (;;) {
+    if (interrupted()) return interrupted_stop();  // asked while no thread could run
     Thread& t = current();
     if (t.state != ThreadState::runnable) {
       if (!pick_next()) {
+        if (interrupted()) continue;
         StopReason r{StopKind::deadlock};
         r.tid = current().tid;
         r.pc = uc_.reg(Reg::rip);
@@ -492,15 +507,11 @@ StopReason Process::run() {
         break;
       case EngineStop::watch:
         return watch_stop();
-      case EngineStop::user_interrupt: {
-        user_interrupt_.store(false, std::memory_order_relaxed);
-        StopReason r{StopKind::interrupted};
-        r.tid = current().tid;
-        r.pc = uc_.reg(Reg::rip);
-        return r;
-      }
+      case EngineStop::user_interrupt:
+        return interrupted_stop();
       case EngineStop::quantum:
         if (!pick_next()) {
+          if (interrupted()) continue;
           StopReason r{StopKind::deadlock};
           r.tid = current().tid;
           return r;

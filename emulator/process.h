@@ -17,11 +17,20 @@
 #include "address_space.h"
 #include "elf_image.h"
 #include "fd_table.h"
+#include "host_io.h"
 #include "initial_stack.h"
 #include "thread.h"
 #include "unicorn_engine.h"
+#include "vfs/vfs.h"
 
 namespace gostep {
+
+// A host directory the guest may see (--dir HOSTDIR[:GUESTDIR][:rw]).
+struct DirGrant {
+  std::string host_dir;   // absolute
+  std::string guest_dir;  // absolute
+  bool rw = false;
+};
 
 struct ProcessOptions {
   std::vector<std::string> argv;  // argv[0] is the path as the user gave it
@@ -35,6 +44,14 @@ struct ProcessOptions {
   int stdin_fd = 0;               // host fd read for the guest's fd 0; -1 reads as empty
   int stdout_fd = 1;              // host fd the guest's fd 1 writes to
   int stderr_fd = 2;              // host fd the guest's fd 2 writes to
+  std::vector<DirGrant> dirs;     // host directories the guest may see; the first is the working directory
+  bool terminals_visible = false; // `run`: a terminal on stdin/stdout/stderr is one for the guest too
+  bool enosys = false;            // --enosys: a call gostep does not provide returns -ENOSYS
+  // A host fd that is made readable with each request_interrupt() (a signal
+  // handler's self-pipe): it ends a real-time wait for the host. -1: none.
+  int wake_fd = -1;
+  // The host as the Linux layer sees it; null: the real one (PosixHostIo).
+  std::shared_ptr<HostIo> host_io;
 };
 
 // What the Linux layer was doing when it wrote guest memory (watchpoints and the
@@ -57,7 +74,7 @@ enum class StopKind {
   syscall_caught,       // a system call named by catch_syscalls returned (the stop is after it)
   insn_reached,         // stop_before_insn or the thread instruction target reached
   guest_error,          // something gostep cannot continue from (bad clone flags...)
-  interrupted,          // request_interrupt() (Ctrl-C in the debugger)
+  interrupted,          // request_interrupt() (Ctrl-C in the debugger, a signal for the guest in `run`)
   before_exit,          // about to make exit_group (stop_before_exit), the SYSCALL not yet executed
   signal_received,      // about to deliver a signal named by stop_on_signals (not yet delivered)
 };
@@ -119,12 +136,28 @@ struct SigAction {
   std::uint64_t mask = 0;
 };
 
+// A signal that came from outside the guest (a user's Ctrl-C, `queue-signal`),
+// and the instruction count when it was queued: an input, like stdin's bytes.
+struct UserSignal {
+  int sig = 0;
+  std::uint64_t insn = 0;  // instructions executed before it arrived
+};
+
+// The first path the guest looked for outside every granted directory.
+struct OutsideLookup {
+  std::string path;      // as the guest gave it
+  std::string absolute;  // in the guest's tree
+  bool relative = false;
+};
+
 struct ProcessStats {
   std::uint64_t insns = 0;
   std::map<int, std::uint64_t> insns_by_tid;
   int threads_created = 0;
   std::uint64_t virtual_ns = 0;  // since start
   std::map<std::string, std::uint64_t> syscalls;  // by name
+  std::map<std::string, std::uint64_t> enosys;    // unsupported calls answered -ENOSYS (--enosys)
+  std::vector<UserSignal> user_signals;
 };
 
 class Process {
@@ -204,8 +237,28 @@ class Process {
   void send_signal(Thread& t, const PendingSignal& info);
   // rt_sigreturn: restores the frame at the current stack.
   bool sigreturn();
-  // Something every blocked epoll_pwait should re-check (a pipe was written...).
+  // Something every blocked epoll_pwait and blocking read/write should re-check (a pipe was written...).
   void fd_ready_changed() { fd_changed_ = true; }
+  // Blocks `t` in a read or write that cannot go on yet: the call is made
+  // again when a descriptor changes (or, `on_stdin`, when the host's stdin is ready).
+  void block_io(Thread& t, const SyscallArgs& a, bool on_stdin);
+  // Queues a process-directed signal from outside the guest (SI_USER), to the
+  // first thread that does not block it, and records it for --stats.
+  void queue_user_signal(int sig);
+  // Whether a thread still has `sig` pending (not delivered yet, or blocked).
+  bool signal_pending(int sig) const;
+
+  // --- The guest's file system (emulator/process_fs.cpp)
+  vfs::Vfs& vfs() { return vfs_; }
+  vfs::FsContext& fs() { return fs_; }
+  HostIo& host() { return *host_io_; }
+  // The contents of a /proc file, made now.
+  std::string proc_contents(vfs::ProcFile which);
+  // Releases what closed file descriptions held (a node, a pipe end's readiness).
+  void release(std::vector<OpenFile>& released);
+  // The hint of DESIGN.md's sandbox: a path the guest looked for outside every
+  // grant, when it is still missing at the end.
+  std::optional<OutsideLookup> outside_lookup();
   // Fills the epoll_pwait result for `t` now: the number of events, 0 if none.
   int epoll_collect(Thread& t);
 
@@ -219,11 +272,19 @@ class Process {
   void switch_to(std::size_t index);
   void wake_due_threads();
   void recheck_epoll_waiters();
+  void recheck_io_waiters(bool fds_changed);
+  void recheck_waiters();
+  // Nobody can run: wait in real time for the host when a thread waits for stdin.
+  bool wait_for_host(std::optional<std::uint64_t> earliest);
+  bool interrupted() const { return user_interrupt_.load(std::memory_order_relaxed); }
+  StopReason interrupted_stop();
+  void setup_fs();
   // What happens after the engine stops.
   std::optional<StopReason> handle_syscall();
   std::optional<StopReason> handle_fault();
   std::optional<StopReason> deliver_pending_signals();
   std::optional<StopReason> deliver(const PendingSignal& s, bool synchronous);
+  void restart_syscall(Thread& t);
   StopReason fatal_signal(const PendingSignal& s);
   void update_next_stop();
   std::optional<std::uint64_t> thread_target_remaining() const;
@@ -234,6 +295,9 @@ class Process {
 
   const ElfImage& image_;
   ProcessOptions opts_;
+  std::shared_ptr<HostIo> host_io_;
+  vfs::Vfs vfs_{nullptr};
+  vfs::FsContext fs_;
   UnicornEngine uc_;
   AddressSpace mem_;
   FdTable fds_;
@@ -294,6 +358,8 @@ class Process {
   bool fd_changed_ = false;
   int threads_created_ = 0;
   std::map<std::string, std::uint64_t> syscall_counts_;
+  std::map<std::string, std::uint64_t> enosys_counts_;
+  std::vector<UserSignal> user_signals_;
 };
 
 }  // namespace gostep

@@ -1,6 +1,7 @@
 // What happens after Unicorn stops for the kernel: a SYSCALL (dispatched through
 // the syscall table to the Linux layer's handlers) or a CPU exception (a fault
 // becomes the signal Linux would deliver). Part of Process (process.h).
+#include <cerrno>
 #include <csignal>
 
 #include "linux/syscall_table.h"
@@ -47,6 +48,10 @@ std::optional<StopReason> Process::handle_syscall() {
   SysResult res = info ? info->handler(*this, t, args) : SysResult::unsupported();
   kernel_cause_ = {};
   syscall_counts_[info ? info->name : syscall_name(args.nr)]++;
+  if (res.kind == SysResult::Kind::unsupported && opts_.enosys) {
+    enosys_counts_[info ? info->name : syscall_name(args.nr)]++;
+    res = SysResult::ret(-ENOSYS);
+  }
   if (syscall_log_.size() < 100000) {
     SyscallRecord rec{t.tid, next_pc - 2, args.nr, {}, res.value, res.kind == SysResult::Kind::blocked};
     std::copy(std::begin(args.a), std::end(args.a), rec.args);

@@ -34,7 +34,7 @@ constexpr std::uint64_t kFpstatePtr = 8 * 18 + 8 + 8 * 4;  // after cs/gs/fs/ss,
 constexpr std::uint64_t kFixEflags = 0x40dd5;
 
 constexpr std::uint64_t bit(int sig) { return 1ULL << (sig - 1); }
-constexpr int SA_ONSTACK_ = 0x08000000, SA_NODEFER_ = 0x40000000, SA_RESETHAND_ = static_cast<int>(0x80000000u);
+constexpr int SA_RESTART_ = 0x10000000, SA_ONSTACK_ = 0x08000000, SA_NODEFER_ = 0x40000000, SA_RESETHAND_ = static_cast<int>(0x80000000u);
 constexpr int SS_ONSTACK_ = 1, SS_DISABLE_ = 2;
 
 bool default_ignored(int sig) {
@@ -52,8 +52,26 @@ void Process::send_signal(Thread& t, const PendingSignal& info) {
   const SigAction& act = sigactions_[static_cast<std::size_t>(info.sig)];
   const bool ignored = act.handler == 1 || (act.handler == 0 && default_ignored(info.sig));
   // sched_yield is not interruptible: it returns 0 at once anyway.
-  if (t.state == ThreadState::blocked && !(t.sigmask & bit(info.sig)) && !ignored && t.wait != WaitKind::yield)
-    wake(t, -EINTR);
+  if (t.state == ThreadState::blocked && !(t.sigmask & bit(info.sig)) && !ignored && t.wait != WaitKind::yield) {
+    std::int64_t result = -EINTR;
+    if (t.wait == WaitKind::io && t.io_done) {
+      result = static_cast<std::int64_t>(t.io_done);  // a write cut short returns what it wrote
+      t.io_done = 0;
+    } else if (t.wait == WaitKind::io || (t.wait == WaitKind::futex && !t.deadline)) {
+      // Linux's ERESTARTSYS: restarted after a handler with SA_RESTART (deliver),
+      // or when no handler runs after all (deliver_pending_signals).
+      t.restart_pending = true;
+      t.restart_nr = t.wait == WaitKind::io ? t.retry[0] : 202 /* futex */;
+    }
+    wake(t, result);
+  }
+}
+
+void Process::restart_syscall(Thread& t) {
+  if (!t.restart_pending) return;
+  t.restart_pending = false;
+  uc_.set_reg(Reg::rax, t.restart_nr);
+  uc_.set_reg(Reg::rip, uc_.reg(Reg::rip) - 2);  // back onto the SYSCALL
 }
 
 std::optional<StopReason> Process::deliver_pending_signals() {
@@ -80,6 +98,7 @@ std::optional<StopReason> Process::deliver_pending_signals() {
     if (stop) return stop;
     if (ended_) return StopReason{StopKind::exited, exit_status_, 0, t.tid};
   }
+  restart_syscall(t);  // interrupted, but no handler ran (the signal became ignored)
   return std::nullopt;
 }
 
@@ -107,6 +126,10 @@ std::optional<StopReason> Process::deliver(const PendingSignal& s, bool synchron
     return fatal_signal(s);
   }
 
+  if (t.restart_pending) {
+    if (act.flags & SA_RESTART_) restart_syscall(t);
+    t.restart_pending = false;
+  }
   const RegFile regs = uc_.regs();
   const SseState sse = uc_.sse();
   // Which stack: the alternate one if asked for and not already on it.

@@ -1,6 +1,7 @@
 // One emulated thread (a Linux task in the guest's thread group).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,7 +14,7 @@ namespace gostep {
 enum class ThreadState { runnable, blocked, exited };
 
 // Why a blocked thread waits, and so what wakes it.
-enum class WaitKind { none, futex, sleep, epoll, yield };
+enum class WaitKind { none, futex, sleep, epoll, yield, io };
 
 struct AltStack {
   GuestAddr sp = 0;
@@ -44,6 +45,14 @@ struct Thread {
   GuestAddr epoll_events = 0;
   int epoll_max = 0;
   std::optional<std::int64_t> resume_result;  // RAX to load when it runs again
+  // io: the read or write to make again when a descriptor may be ready.
+  std::array<std::uint64_t, 7> retry{};  // number, then the six arguments
+  bool retry_on_stdin = false;           // it waits for the host's stdin
+  std::uint64_t io_done = 0;             // bytes a blocking write already wrote
+  // A signal woke it from a call Linux restarts (ERESTARTSYS): with SA_RESTART
+  // the call runs again after the handler, else it returns -EINTR.
+  bool restart_pending = false;
+  std::uint64_t restart_nr = 0;
 
   // Signals.
   std::uint64_t sigmask = 0;   // bit (sig-1)

@@ -15,6 +15,7 @@ std::string wait_name(const Thread& t) {
     case WaitKind::sleep: return "sleep";
     case WaitKind::epoll: return "epoll wait";
     case WaitKind::yield: return "yield";
+    case WaitKind::io: return t.retry_on_stdin ? "read of stdin" : "read/write";
     case WaitKind::none: break;
   }
   return "blocked";

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <filesystem>
 
 #include "tools/text_util.h"
 
@@ -48,8 +49,53 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--ncpu", o.ncpu, "CPUs the guest sees in its affinity mask (default 2)")
       ->check(CLI::Range(1, 64));
   cmd.add_flag("--stats", o.stats, "Print instruction counts, threads, virtual time and system calls to stderr");
+  cmd.add_option("--dir", o.dirs,
+                 "Let the guest see host directory HOSTDIR at GUESTDIR (default: the same path), read-only unless "
+                 ":rw; its writes to a read-only one stay in memory (repeatable; the first is the working directory)")
+      ->type_name("HOSTDIR[:GUESTDIR][:rw]")
+      ->allow_extra_args(false)
+      ->check([](const std::string& s) {
+        DirGrant g;
+        return parse_dir_grant(s, g);
+      });
+  cmd.add_flag("--enosys", o.enosys,
+               "Answer system calls gostep does not provide with ENOSYS instead of stopping (they are listed at exit)");
   cmd.add_option("--color", o.color, "auto, always or never (accepted for scripts; this version prints no colour)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+}
+
+std::string parse_dir_grant(const std::string& spec, DirGrant& out) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> parts;
+  for (std::size_t i = 0;;) {
+    const std::size_t colon = spec.find(':', i);
+    parts.push_back(spec.substr(i, colon == std::string::npos ? std::string::npos : colon - i));
+    if (colon == std::string::npos) break;
+    i = colon + 1;
+  }
+  out = DirGrant{};
+  if (parts.size() > 1 && parts.back() == "rw") {
+    out.rw = true;
+    parts.pop_back();
+  }
+  if (parts.size() > 2)
+    return "--dir " + spec + ": expected HOSTDIR[:GUESTDIR][:rw] (a path with ':' in it cannot be given)";
+  if (parts[0].empty()) return "--dir " + spec + ": HOSTDIR is empty";
+  std::error_code ec;
+  if (!fs::is_directory(parts[0], ec)) return "--dir " + spec + ": " + parts[0] + " is not a directory on this machine";
+  std::string host = fs::absolute(parts[0], ec).lexically_normal().string();
+  while (host.size() > 1 && host.back() == '/') host.pop_back();
+  std::string guest = parts.size() == 2 ? parts[1] : host;
+  if (guest.empty() || guest[0] != '/') return "--dir " + spec + ": GUESTDIR must be an absolute path";
+  guest = fs::path(guest).lexically_normal().string();
+  while (guest.size() > 1 && guest.back() == '/') guest.pop_back();
+  if (guest == "/") return "--dir " + spec + ": GUESTDIR cannot be / (give a directory below it)";
+  for (const char* own : {"/proc", "/sys", "/dev"})
+    if (guest == own || guest.rfind(std::string(own) + "/", 0) == 0)
+      return "--dir " + spec + ": GUESTDIR cannot be in " + own + ", which is gostep's own";
+  out.host_dir = host;
+  out.guest_dir = guest;
+  return "";
 }
 
 ProcessOptions to_process_options(const RunOptions& o) {
@@ -61,6 +107,11 @@ ProcessOptions to_process_options(const RunOptions& o) {
   p.max_insns = o.max_insns;
   p.quantum = o.quantum;
   p.ncpu = o.ncpu;
+  p.enosys = o.enosys;
+  for (const std::string& spec : o.dirs) {
+    DirGrant g;
+    if (parse_dir_grant(spec, g).empty()) p.dirs.push_back(g);
+  }
   return p;
 }
 

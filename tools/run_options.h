@@ -25,7 +25,12 @@ struct RunOptions {
   int ncpu = 2;
   bool stats = false;
   std::string color = "auto";
+  std::vector<std::string> dirs;  // --dir HOSTDIR[:GUESTDIR][:rw]
+  bool enosys = false;
 };
+
+// Parses one --dir HOSTDIR[:GUESTDIR][:rw]: "" on success, else what is wrong.
+std::string parse_dir_grant(const std::string& spec, DirGrant& out);
 
 // Adds PROG, ARGS and the shared options to a subcommand.
 void add_run_options(CLI::App& cmd, RunOptions& o);

@@ -71,7 +71,8 @@ std::string stop_report(Process& p, const StopReason& r) {
     }
     case StopKind::unsupported_syscall:
       return fmt::format("gostep: the guest made system call {} ({}), which gostep's Linux layer does not "
-                         "provide; stopped (docs/syscalls.md lists what it provides)\n{}\n",
+                         "provide; stopped (docs/syscalls.md lists what it provides; --enosys answers ENOSYS "
+                         "instead)\n{}\n",
                          r.syscall_nr, syscall_name(r.syscall_nr), where(p, r.tid, r.pc));
     case StopKind::killed:
       return fmt::format("gostep: the guest died of signal {} ({}){}, for which it installed no handler\n{}\n",
@@ -81,6 +82,29 @@ std::string stop_report(Process& p, const StopReason& r) {
       return fmt::format("gostep: {}\n{}\n", r.detail, where(p, r.tid, r.pc));
   }
   return "";
+}
+
+std::string sandbox_hint(Process& p, bool any_grant) {
+  const std::optional<OutsideLookup> o = p.outside_lookup();
+  if (!o) return "";
+  // Relative with no grant: the user meant gostep's own working directory.
+  std::string dir = ".";
+  if (!o->relative || any_grant) {
+    const auto slash = o->absolute.rfind('/');
+    dir = slash == 0 ? "/" : o->absolute.substr(0, slash);
+  }
+  return fmt::format("gostep: the program looked for {}, which is outside the directories it may see: add --dir {}\n",
+                     o->path, dir);
+}
+
+std::string enosys_report(const ProcessStats& s) {
+  if (s.enosys.empty()) return "";
+  std::string list;
+  for (const auto& [name, n] : s.enosys) {
+    if (!list.empty()) list += ", ";
+    list += n == 1 ? name : fmt::format("{} ({} times)", name, n);
+  }
+  return fmt::format("gostep: system calls gostep does not provide returned ENOSYS (--enosys): {}\n", list);
 }
 
 std::string stats_report(const ProcessStats& s, double wall_seconds) {
@@ -95,6 +119,9 @@ std::string stats_report(const ProcessStats& s, double wall_seconds) {
   for (const auto& c : calls) total += c.second;
   out += fmt::format("  system calls     {}\n", with_commas(total));
   for (const auto& [name, n] : calls) out += fmt::format("    {:<18} {}\n", name, n);
+  for (const auto& [name, n] : s.enosys) out += fmt::format("  ENOSYS (--enosys) {} x{}\n", name, n);
+  for (const UserSignal& u : s.user_signals)
+    out += fmt::format("  signal from user {} before instruction {}\n", signal_name(u.sig), with_commas(u.insn + 1));
   out += fmt::format("  wall time        {:.3f} s\n", wall_seconds);
   out += fmt::format("  speed            {:.2f} M instructions/s\n",
                      wall_seconds > 0 ? static_cast<double>(s.insns) / wall_seconds / 1e6 : 0.0);

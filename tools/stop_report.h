@@ -20,4 +20,11 @@ std::string stats_report(const ProcessStats& s, double wall_seconds);
 
 std::string signal_name(int sig);
 
+// "gostep: the program looked for data.txt, which is outside the directories
+// it may see: add --dir .", once, or "" (DESIGN.md, "Sandbox").
+std::string sandbox_hint(Process& p, bool any_grant);
+
+// The calls --enosys answered with ENOSYS, or "".
+std::string enosys_report(const ProcessStats& s);
+
 }  // namespace gostep

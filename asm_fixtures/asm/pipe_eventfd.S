@@ -17,7 +17,7 @@ buf: .skip 16
 
   .section .rodata
 abc: .ascii "abc"
-missing: .asciz "/nonexistent-gostep-fixture/file"
+missing: .asciz "/dev/nonexistent-gostep-fixture"
 five: .quad 5
 
   .text

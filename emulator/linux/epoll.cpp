@@ -5,22 +5,30 @@
 #include <cerrno>
 #include <cstring>
 
-#include "handlers.h"
+#include <fcntl.h>
+
+#include "fs_common.h"
 
 namespace gostep::linux_abi {
 namespace {
 
-std::uint32_t readiness(const OpenFile& f) {
+std::uint32_t readiness(Process& p, const OpenFile& f) {
   switch (f.kind) {
-    case OpenFile::Kind::pipe_read:
-      return (f.pipe->data.empty() ? 0u : static_cast<std::uint32_t>(EPOLLIN)) |
-             (f.pipe->write_open ? 0u : static_cast<std::uint32_t>(EPOLLHUP));
-    case OpenFile::Kind::pipe_write:
-      return f.pipe->read_open ? static_cast<std::uint32_t>(EPOLLOUT) : static_cast<std::uint32_t>(EPOLLERR);
+    case OpenFile::Kind::pipe_read: {
+      const Pipe& pipe = *p.fds().pipe(f.pipe);
+      return (pipe.data.empty() ? 0u : static_cast<std::uint32_t>(EPOLLIN)) |
+             (pipe.writers ? 0u : static_cast<std::uint32_t>(EPOLLHUP));
+    }
+    case OpenFile::Kind::pipe_write: {
+      const Pipe& pipe = *p.fds().pipe(f.pipe);
+      if (!pipe.readers) return EPOLLERR;
+      return pipe.data.size() < kPipeCapacity ? static_cast<std::uint32_t>(EPOLLOUT) : 0u;
+    }
     case OpenFile::Kind::eventfd:
       return (f.counter ? static_cast<std::uint32_t>(EPOLLIN) : 0u) | EPOLLOUT;
     case OpenFile::Kind::host_stdio:
-      return f.host_fd == 0 ? 0u : static_cast<std::uint32_t>(EPOLLOUT);
+      if (f.stream != 0) return EPOLLOUT;
+      return p.host().stdin_ready() ? static_cast<std::uint32_t>(EPOLLIN) : 0u;
     default:
       return 0;
   }
@@ -29,9 +37,9 @@ std::uint32_t readiness(const OpenFile& f) {
 }  // namespace
 
 void arm_epoll_interests(Process& p, const OpenFile* f) {
-  for (const auto& [fd, file] : p.fds().all()) {
-    if (file->kind != OpenFile::Kind::epoll) continue;
-    for (auto& in : file->epoll->interests) {
+  for (auto& [id, file] : p.fds().descriptions()) {
+    if (file.kind != OpenFile::Kind::epoll) continue;
+    for (auto& in : file.epoll.interests) {
       const OpenFile* target = p.fds().get(in.fd);
       if (target == f) in.armed = true;
     }
@@ -41,20 +49,23 @@ void arm_epoll_interests(Process& p, const OpenFile* f) {
 GOSTEP_SYSCALL(epoll_create1) {
   (void)t;
   if (a.a[0] & ~static_cast<std::uint64_t>(EPOLL_CLOEXEC)) return SysResult::ret(-EINVAL);
-  auto f = std::make_shared<OpenFile>();
-  f->kind = OpenFile::Kind::epoll;
-  f->epoll = std::make_shared<EpollInstance>();
-  f->cloexec = a.a[0] & EPOLL_CLOEXEC;
-  return SysResult::ret(p.fds().add(f));
+  OpenFile f;
+  f.kind = OpenFile::Kind::epoll;
+  f.status_flags = O_RDWR;
+  return SysResult::ret(p.fds().add(std::move(f), a.a[0] & EPOLL_CLOEXEC, 0, fd_limit(p)));
 }
 
 GOSTEP_SYSCALL(epoll_ctl) {
   (void)t;
   OpenFile* ep = p.fds().get(static_cast<int>(a.a[0]));
   const int fd = static_cast<int>(a.a[2]);
-  if (!ep || !p.fds().get(fd)) return SysResult::ret(-EBADF);
+  const OpenFile* target = p.fds().get(fd);
+  if (!ep || !target) return SysResult::ret(-EBADF);
   if (ep->kind != OpenFile::Kind::epoll || a.a[0] == a.a[2]) return SysResult::ret(-EINVAL);
-  auto& list = ep->epoll->interests;
+  // Regular files and directories are always ready: Linux refuses to watch them
+  // (and Go's os package then reads them with plain blocking calls).
+  if (target->kind == OpenFile::Kind::node || target->kind == OpenFile::Kind::proc_file) return SysResult::ret(-EPERM);
+  auto& list = ep->epoll.interests;
   auto it = list.begin();
   while (it != list.end() && it->fd != fd) ++it;
   std::uint8_t ev[12] = {};  // struct epoll_event is packed on x86-64
@@ -109,11 +120,11 @@ int Process::epoll_collect(Thread& t) {
   OpenFile* ep = fds_.get(t.epoll_fd);
   if (!ep || ep->kind != OpenFile::Kind::epoll) return -EBADF;
   int n = 0;
-  for (auto& in : ep->epoll->interests) {
+  for (auto& in : ep->epoll.interests) {
     if (n >= t.epoll_max) break;
     const OpenFile* f = fds_.get(in.fd);
     if (!f) continue;
-    const std::uint32_t ready = linux_abi::readiness(*f) & (in.events | EPOLLERR | EPOLLHUP);
+    const std::uint32_t ready = linux_abi::readiness(*this, *f) & (in.events | EPOLLERR | EPOLLHUP);
     if (!ready) continue;
     if (in.events & EPOLLET) {
       if (!in.armed) continue;

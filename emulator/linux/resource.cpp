@@ -53,3 +53,21 @@ GOSTEP_SYSCALL(prlimit64) {
 }
 
 }  // namespace gostep::linux_abi
+
+namespace gostep::linux_abi {
+
+// struct rusage from gostep's counts: user time is the virtual time of the
+// instructions executed (by the process, or the calling thread); max RSS is
+// the guest memory made real so far.
+GOSTEP_SYSCALL(getrusage) {
+  const auto who = static_cast<std::int32_t>(a.a[0]);
+  if (who != RUSAGE_SELF && who != RUSAGE_THREAD && who != RUSAGE_CHILDREN) return SysResult::ret(-EINVAL);
+  std::uint64_t ru[18] = {};
+  const std::uint64_t ns = who == RUSAGE_SELF ? p.insn_count() : who == RUSAGE_THREAD ? p.thread_insns(t) : 0;
+  ru[0] = ns / 1'000'000'000ULL;
+  ru[1] = ns % 1'000'000'000ULL / 1000;
+  if (who != RUSAGE_CHILDREN) ru[4] = p.memory().materialized_bytes() / 1024;  // ru_maxrss, KiB
+  return SysResult::ret(p.memory().write(a.a[1], ru, sizeof ru) ? 0 : -EFAULT);
+}
+
+}  // namespace gostep::linux_abi

@@ -262,7 +262,7 @@ TEST(ProcessFixture, IoPipeAndEventfd) {
   const int efd = static_cast<int>(rf[Reg::r13]);
   ASSERT_NE(r.p().fds().get(rfd), nullptr);
   EXPECT_EQ(r.p().fds().get(rfd)->kind, OpenFile::Kind::pipe_read);
-  EXPECT_FALSE(r.p().fds().get(rfd)->pipe->write_open);
+  EXPECT_EQ(r.p().fds().pipe(r.p().fds().get(rfd)->pipe)->writers, 0);
   ASSERT_NE(r.p().fds().get(efd), nullptr);
   EXPECT_EQ(r.p().fds().get(efd)->kind, OpenFile::Kind::eventfd);
   EXPECT_EQ(r.p().fds().get(efd)->counter, 0u);
@@ -278,7 +278,7 @@ TEST(ProcessFixture, EpollWakesABlockedThreadWhenAPipeIsWritten) {
   const int epfd = static_cast<int>(r.regs()[Reg::r12]);
   ASSERT_NE(r.p().fds().get(epfd), nullptr);
   EXPECT_EQ(r.p().fds().get(epfd)->kind, OpenFile::Kind::epoll);
-  EXPECT_EQ(r.p().fds().get(epfd)->epoll->interests.size(), 1u);
+  EXPECT_EQ(r.p().fds().get(epfd)->epoll.interests.size(), 1u);
 }
 
 TEST(ProcessFixture, MaxInsnsStopsAfterExactlyThatMany) {
