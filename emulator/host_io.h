@@ -15,7 +15,7 @@
 namespace gostep {
 
 // What one of gostep's standard streams is connected to.
-enum class StreamKind { none, terminal, pipe, file, other };
+enum class StreamKind { none, terminal, pipe, file, chardev, other };  // chardev: not a terminal (/dev/null)
 
 struct HostFileInfo {
   vfs::NodeKind kind = vfs::NodeKind::other;

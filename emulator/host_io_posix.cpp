@@ -248,6 +248,7 @@ StreamKind PosixHostIo::stream_kind(int stream) {
   if (S_ISCHR(st.st_mode) && ::isatty(fd)) return terminals_visible_ ? StreamKind::terminal : StreamKind::pipe;
   if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) return StreamKind::pipe;
   if (S_ISREG(st.st_mode)) return StreamKind::file;
+  if (S_ISCHR(st.st_mode)) return StreamKind::chardev;
   return StreamKind::other;
 }
 

@@ -45,12 +45,14 @@ bool default_ignored(int sig) {
 
 void Process::send_signal(Thread& t, const PendingSignal& info) {
   if (info.sig < 1 || info.sig > 64) return;
-  t.pending |= bit(info.sig);
-  t.pending_info[info.sig - 1] = info;
-  // A blocked thread with the signal deliverable to a handler is interrupted
-  // (EINTR); an ignored signal (SIG_IGN, or SIGURG's default) interrupts nothing.
+  // An ignored signal (SIG_IGN, or SIGURG's default) that the thread does not
+  // block is dropped as it is sent (Linux's sig_ignored), and interrupts nothing.
   const SigAction& act = sigactions_[static_cast<std::size_t>(info.sig)];
   const bool ignored = act.handler == 1 || (act.handler == 0 && default_ignored(info.sig));
+  if (ignored && !(t.sigmask & bit(info.sig))) return;
+  t.pending |= bit(info.sig);
+  t.pending_info[info.sig - 1] = info;
+  // A blocked thread with the signal deliverable to a handler is interrupted.
   // sched_yield is not interruptible: it returns 0 at once anyway.
   if (t.state == ThreadState::blocked && !(t.sigmask & bit(info.sig)) && !ignored && t.wait != WaitKind::yield) {
     std::int64_t result = -EINTR;

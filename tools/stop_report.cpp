@@ -74,10 +74,16 @@ std::string stop_report(Process& p, const StopReason& r) {
                          "provide; stopped (docs/syscalls.md lists what it provides; --enosys answers ENOSYS "
                          "instead)\n{}\n",
                          r.syscall_nr, syscall_name(r.syscall_nr), where(p, r.tid, r.pc));
-    case StopKind::killed:
+    case StopKind::killed: {
+      // A signal the user sent ends the guest as it would end the native program: no more to say.
+      const auto user = p.stats().user_signals;
+      if (std::any_of(user.begin(), user.end(), [&](const UserSignal& u) { return u.sig == r.signal; }))
+        return fmt::format("gostep: the guest was ended by signal {} ({}), which the user sent\n", r.signal,
+                           signal_name(r.signal));
       return fmt::format("gostep: the guest died of signal {} ({}){}, for which it installed no handler\n{}\n",
                          r.signal, signal_name(r.signal), r.detail.empty() ? "" : ": " + r.detail,
                          where(p, r.tid, r.pc));
+    }
     case StopKind::guest_error:
       return fmt::format("gostep: {}\n{}\n", r.detail, where(p, r.tid, r.pc));
   }

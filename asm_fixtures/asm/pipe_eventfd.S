@@ -8,7 +8,6 @@
  * Ends: exit 0, stdout "ok\n", r12 = the pipe's read end, r13 = the eventfd
  * (both still open), r14 = 8 (the eventfd sum). */
 #include "linux.h"
-#define AT_FDCWD -100
 
   .bss
   .balign 8

@@ -52,8 +52,15 @@ void note_outside(Process& p, vfs::Ino start, const std::string& text, const vfs
   if (!d || d->fs >= 0) return;  // inside a grant: the file is simply not there
   const std::string base = p.vfs().path_of(start).value_or("/");
   const std::string abs = lexical_absolute(base, text);
+  // gostep's own directories answer for themselves, except the ones on the way to a grant ("/tmp/x/granted").
+  bool on_the_way = false;
+  for (const vfs::Grant& g : p.vfs().grants())
+    for (vfs::Ino a = p.vfs().get(g.root)->parent; !on_the_way; a = p.vfs().get(a)->parent) {
+      on_the_way = a == r.missing_in;
+      if (a == p.vfs().root()) break;
+    }
   for (const char* own : kOwnDirs)
-    if (under(abs, own)) return;
+    if (under(abs, own) && !on_the_way) return;
   fs.outside_path = text;
   fs.outside_absolute = abs;
   fs.outside_relative = text[0] != '/';
@@ -170,7 +177,8 @@ StatData stat_desc(Process& p, OpenFile& f) {
           s.dev = 0x1d;
           s.ino = 0x100 + static_cast<std::uint64_t>(f.stream);
           break;
-        case StreamKind::none:  // empty: /dev/null
+        case StreamKind::chardev:  // /dev/null, most likely
+        case StreamKind::none:     // empty: shown as /dev/null
           s.mode = S_IFCHR | 0666;
           s.rdev = encode_dev(1, 3);
           s.dev = 0x5;

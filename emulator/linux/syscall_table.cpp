@@ -120,6 +120,7 @@ constexpr SyscallInfo kTable[] = {
     {318, "getrandom", {"buf", "count", "flags"}, "Random bytes from --seed", "random", sys_getrandom},
     {326, "copy_file_range", {"fd_in", "off_in", "fd_out", "off_out", "len", "flags"}, "Copy between two files of the guest's file system; EINVAL for anything else, so Go falls back to read and write", "sendfile", sys_copy_file_range},
     {332, "statx", {"dirfd", "path", "flags", "mask", "statxbuf"}, "Extended file status (the basic fields)", "stat", sys_statx},
+    {437, "openat2", {"dirfd", "path", "how", "size"}, "openat with RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_XDEV", "fcntl", sys_openat2},
     {439, "faccessat2", {"dirfd", "path", "mode", "flags"}, "Check permission, with AT_SYMLINK_NOFOLLOW and AT_EACCESS", "unistd_path", sys_faccessat2},
 };
 

@@ -46,7 +46,16 @@ Resolved resolve(Tree& tree, Ino start, std::string_view path, ResolveFlags flag
     return r;
   }
   r.trailing_slash = ends_with_slash(path);
-  Ino cur = path[0] == '/' ? tree.root() : start;
+  // The walk's own root: the tree's, or the start directory under RESOLVE_IN_ROOT.
+  const Ino top = flags.in_root ? start : tree.root();
+  if (path[0] == '/' && flags.beneath) {
+    r.error = EXDEV;
+    return r;
+  }
+  Ino cur = path[0] == '/' ? top : start;
+  const Node* start_node = tree.node(start);
+  const int start_fs = start_node ? start_node->fs : -1;
+  int depth = 0;  // below the start directory (RESOLVE_BENEATH)
   const Node* cur_node = tree.node(cur);
   if (!cur_node) {  // a start directory that was removed: nothing below it exists
     r.error = ENOENT;
@@ -77,7 +86,12 @@ Resolved resolve(Tree& tree, Ino start, std::string_view path, ResolveFlags flag
     if (name == ".") {
       next = cur;
     } else if (name == "..") {
-      next = cur == tree.root() ? cur : cur_node->parent;  // ".." of the root is the root
+      if (flags.beneath && depth == 0) {
+        r = Resolved{EXDEV};
+        return r;
+      }
+      next = cur == top ? cur : cur_node->parent;  // ".." of the root is the root
+      if (next != cur) --depth;
     } else {
       const std::optional<Ino> found = tree.child(cur, name);
       if (!found) {
@@ -93,6 +107,7 @@ Resolved resolve(Tree& tree, Ino start, std::string_view path, ResolveFlags flag
         return r;
       }
       next = *found;
+      ++depth;
     }
     const Node* next_node = tree.node(next);
     if (!next_node) {
@@ -102,9 +117,17 @@ Resolved resolve(Tree& tree, Ino start, std::string_view path, ResolveFlags flag
     }
     // A trailing slash makes the last component follow its link too, as in Linux.
     const bool follow = !last || flags.follow_last || r.trailing_slash;
+    if (flags.no_xdev && next_node->fs != start_fs) {
+      r = Resolved{EXDEV};
+      return r;
+    }
+    if (next_node->kind == NodeKind::symlink && follow && (flags.no_symlinks || (next_node->magic && flags.no_magiclinks))) {
+      r = Resolved{ELOOP};
+      return r;
+    }
     if (next_node->kind == NodeKind::symlink && next_node->magic != 0 && follow) {
-      if (++links > kMaxSymlinks) {
-        r = Resolved{ELOOP};
+      if (++links > kMaxSymlinks || flags.beneath || flags.in_root) {
+        r = Resolved{links > kMaxSymlinks ? ELOOP : EXDEV};
         return r;
       }
       next = next_node->magic;
@@ -125,11 +148,19 @@ Resolved resolve(Tree& tree, Ino start, std::string_view path, ResolveFlags flag
         r.missing_in = cur;
         return r;
       }
+      if (target[0] == '/' && flags.beneath) {
+        r = Resolved{EXDEV};
+        return r;
+      }
       if (!push_front_components(todo, target)) {
         r = Resolved{ENAMETOOLONG};
         return r;
       }
-      if (target[0] == '/') cur = tree.root();
+      --depth;  // the link's own name was counted: its target starts from its directory
+      if (target[0] == '/') {
+        cur = top;
+        depth = 0;
+      }
       if (todo.empty()) {  // a link to "/"
         r.ino = cur;
         r.parent = cur;

@@ -36,7 +36,13 @@ class Tree {
 };
 
 struct ResolveFlags {
-  bool follow_last = true;  // follow a symbolic link in the last component (not for lstat, O_NOFOLLOW...)
+  bool follow_last = true;     // follow a symbolic link in the last component (not for lstat, O_NOFOLLOW...)
+  // openat2's RESOLVE_* restrictions (linux/openat2.h).
+  bool no_symlinks = false;    // any symbolic link: ELOOP
+  bool no_magiclinks = false;  // a /proc "magic" link: ELOOP
+  bool beneath = false;        // never above the start directory, no absolute paths or links: EXDEV
+  bool in_root = false;        // the start directory is "/" for this walk (absolute paths, links, "..")
+  bool no_xdev = false;        // never onto another file system (into or out of a grant): EXDEV
 };
 
 struct Resolved {

@@ -162,9 +162,9 @@ int Vfs::rename(Ino from_dir, const std::string& from, Ino to_dir, const std::st
   auto dst_it = to_entries.find(to);
   const Ino dst = dst_it == to_entries.end() ? 0 : dst_it->second;  // 0: no such name
   Node& s = nodes_.at(src);
-  if (s.fs != td->fs || fd->fs != td->fs) return -EXDEV;
   for (const Grant& g : grants_)
-    if (g.root == src || (dst && g.root == dst)) return -EBUSY;
+    if (g.root == src || (dst && g.root == dst)) return -EBUSY;  // a mount point
+  if (s.fs != td->fs || fd->fs != td->fs) return -EXDEV;
   if (!may(from_dir, kWriteSearch) || !may(to_dir, kWriteSearch)) return -EACCES;
   // A directory cannot move below itself.
   for (Ino a = to_dir;; a = nodes_.at(a).parent) {

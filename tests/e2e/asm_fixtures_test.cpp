@@ -47,7 +47,8 @@ TEST_P(PassingFixture, PassesNativelyToo) {
 
 INSTANTIATE_TEST_SUITE_P(Asm, PassingFixture,
                          ::testing::Values("tls", "clone_futex", "mman", "rdtsc", "sigsegv", "tgkill",
-                                           "pipe_eventfd", "epoll", "time"));
+                                           "pipe_eventfd", "epoll", "time", "fs", "ioctl_ids", "pipe_block",
+                                           "termios"));
 
 std::vector<std::uint64_t> hex_lines(const std::string& out) {
   std::vector<std::uint64_t> v;
@@ -101,6 +102,14 @@ TEST(AsmFixture, UnsupportedSyscallStopsWith124AndNamesIt) {
   const RunResult n = native("unsupported");
   EXPECT_EQ(n.status, 0);
   EXPECT_EQ(n.out, "ok\n");
+}
+
+TEST(AsmFixture, EnosysAnswersAnUnsupportedCallAndListsIt) {
+  // With --enosys socket returns -ENOSYS: the fixture's check fails (exit 2) instead of gostep stopping it.
+  const RunResult g = run_gostep({"run", "--enosys", "--stats", fixture("unsupported")});
+  EXPECT_EQ(g.status, 2) << g.err;
+  expect_contains(g.err, {"gostep: system calls gostep does not provide returned ENOSYS (--enosys): socket\n",
+                          "  ENOSYS (--enosys) socket x1\n"});
 }
 
 TEST(AsmFixture, Int3WithoutHandlerDiesOfSigtrapLikeNatively) {

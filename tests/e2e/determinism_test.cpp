@@ -5,6 +5,11 @@
 #include <sstream>
 #include <string>
 
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "elf_patch.h"
 #include "subprocess.h"
 
 namespace gostep::test {
@@ -41,6 +46,38 @@ TEST_P(Deterministic, StatsAreIdenticalAcrossRuns) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, Deterministic, ::testing::Values("hello", "goroutines", "hello-stripped"));
+
+// The programs of the file system, terminal and identity calls: the same
+// directory contents and stdin bytes give the same instructions.
+TEST(Determinism, FileSystemProgramsRunTheSameInstructions) {
+  TempDir d;
+  std::filesystem::create_directories(d.file("data/sub"));
+  std::ofstream(d.file("data/a.txt")) << "alpha beta\n";
+  std::ofstream(d.file("data/sub/b.txt")) << "gamma\n";
+  std::ofstream(d.file("data/remove-me.txt")) << "x\n";
+  std::filesystem::create_directories(d.file("data/scratch"));
+  std::filesystem::create_directories(d.file("data/keep"));
+  std::ofstream(d.file("in.txt")) << "one\n two \nthree\n";
+  const std::string go = GOSTEP_GO_DIR;
+  const std::vector<std::vector<std::string>> runs = {
+      {"run", "--stats", "--dir", d.path(), go + "/files"},  // read-only: the directory stays the same
+      {"run", "--stats", go + "/whoami", "--", "-values"},
+      {"run", "--stats", go + "/filter"}};
+  for (const auto& args : runs) {
+    SCOPED_TRACE(args[args.size() > 5 ? 4 : 2]);
+    RunSpec s;
+    s.argv = {GOSTEP_BINARY};
+    s.argv.insert(s.argv.end(), args.begin(), args.end());
+    s.stdin_file = d.file("in.txt");
+    const RunResult a = run_program(s), b = run_program(s);
+    ASSERT_EQ(a.status, 0) << a.err;
+    EXPECT_EQ(a.out, b.out);
+    EXPECT_FALSE(a.out.empty());
+    const std::string sa = deterministic_stats(a.err);
+    EXPECT_EQ(sa, deterministic_stats(b.err));
+    EXPECT_NE(sa.find("  instructions     "), std::string::npos) << sa;
+  }
+}
 
 TEST(Determinism, AnotherQuantumChangesTheSchedule) {
   // Guards the test above: the per-thread counts do depend on the schedule.

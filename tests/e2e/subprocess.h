@@ -32,6 +32,8 @@ struct RunSpec {
   std::vector<std::string> argv;            // argv[0] is also the program's path
   std::optional<std::vector<std::string>> env;  // nullopt: this process's environment
   std::string stdin_data;
+  std::string stdin_file;  // when set, stdin is this file (not a pipe) and stdin_data is ignored
+  std::string cwd;         // when set, the working directory of the child
   int timeout_seconds = 120;
   // Signals to send the program while it runs: {milliseconds after the start, signal}, in order.
   std::vector<std::pair<int, int>> signals;
@@ -44,7 +46,12 @@ inline RunResult run_program(const RunSpec& spec) {
     throw std::runtime_error("pipe2 failed");
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  if (spec.stdin_file.empty()) {
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+  } else {
+    posix_spawn_file_actions_addopen(&fa, 0, spec.stdin_file.c_str(), O_RDONLY, 0);
+  }
+  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, spec.cwd.c_str());
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
 
@@ -74,7 +81,7 @@ inline RunResult run_program(const RunSpec& spec) {
   ::fcntl(in[1], F_SETFL, O_NONBLOCK);
   std::size_t written = 0;
   int in_fd = in[1];
-  if (spec.stdin_data.empty()) {
+  if (spec.stdin_data.empty() || !spec.stdin_file.empty()) {
     ::close(in_fd);
     in_fd = -1;
   }
