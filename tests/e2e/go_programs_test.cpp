@@ -60,7 +60,9 @@ INSTANTIATE_TEST_SUITE_P(Bundled, GoProgram,
                                            Expected{"panics", 2, "about to dereference nil"},
                                            Expected{"args", 0, "GOSTEP_GREETING is not set"},
                                            Expected{"preempt", 0, "main ran again"},
-                                           Expected{"echo", 0, ""}),
+                                           Expected{"echo", 0, ""},
+                                           Expected{"whoami", 0, "user: true true true"},
+                                           Expected{"filter", 0, ""}),
                          [](const auto& p) {
                            std::string n = p.param.prog;
                            for (char& c : n) if (c == '-') c = '_';
