@@ -92,7 +92,7 @@ void Process::queue_user_signal(int sig) {
         target = t.get();
         break;
       }
-  if (target) send_signal(*target, PendingSignal{sig, 0 /* SI_USER */, 0, 0});
+  if (target) send_signal(*target, PendingSignal{sig, 0 /* SI_USER */, 0, 0, true});
 }
 
 bool Process::signal_pending(int sig) const {

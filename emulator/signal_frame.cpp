@@ -82,7 +82,8 @@ std::optional<StopReason> Process::deliver_pending_signals() {
     const int sig = __builtin_ctzll(ready) + 1;
     const SigAction& act = sigactions_[static_cast<std::size_t>(sig)];
     const bool acts = act.handler > 1 || (act.handler == 0 && !default_ignored(sig));
-    if ((stop_signals_ & bit(sig)) && acts && resume_with_signal_ != sig) {
+    // A signal the user queued is the user's own doing: as gdb's queue-signal, it is not a reason to stop.
+    if ((stop_signals_ & bit(sig)) && acts && resume_with_signal_ != sig && !t.pending_info[sig - 1].from_user) {
       // Stop before delivering it (it stays pending); the next run delivers it.
       resume_with_signal_ = sig;
       StopReason r{StopKind::signal_received};

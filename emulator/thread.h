@@ -27,6 +27,7 @@ struct PendingSignal {
   int code = 0;          // si_code: SI_TKILL (-6), SEGV_MAPERR (1)...
   GuestAddr addr = 0;    // si_addr for faults
   int sender_pid = 0;
+  bool from_user = false;  // queued from outside the guest (queue_user_signal): the debugger does not stop for it
 };
 
 struct Thread {

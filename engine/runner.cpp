@@ -56,6 +56,7 @@ Runner::Runner(Target& target, const RunCommand& cmd) : t_(target), s_(target.s_
 
 model::Result<StopEvent> Runner::run() {
   if (cmd_.kind == RunKind::start) {
+    t_.queued_signals_.clear();  // a new run: the signals queued in the last one were its inputs
     t_.restart();
     tid_ = t_.selected_tid_;
   } else if (t_.ended() && cmd_.kind != RunKind::go_to) {
@@ -391,7 +392,8 @@ model::Result<bool> Runner::do_goto() {
   if (loc->kind != Location::Kind::insn)
     return model::Error{"goto needs insn:N (the instruction index a stop line shows: [thread T, insn N])"};
   Process* p = &s_.process();
-  if (loc->insn <= p->insn_count() || t_.ended()) {
+  const bool restarted = loc->insn <= p->insn_count() || t_.ended();
+  if (restarted) {
     t_.restart();
     p = &s_.process();
   }
@@ -403,8 +405,26 @@ model::Result<bool> Runner::do_goto() {
   p->set_watch_ranges({});
   t_.stops_.forget_installed();
   p->stop_on_signals(0);  // signals are delivered as in the run being re-enacted
-  p->stop_before_insn(loc->insn);
   StopReason r;
+  if (restarted) {
+    // Re-enact the signals queue-signal gave this run, at the instructions they came at;
+    // those at or after N belong to a future this jump discards.
+    auto& queued = t_.queued_signals_;
+    std::size_t kept = 0;
+    for (const UserSignal& u : queued) {
+      if (u.insn + 1 >= loc->insn) break;
+      if (u.insn > p->insn_count()) {
+        p->stop_before_insn(u.insn + 1);
+        do r = p->run();
+        while (r.kind == StopKind::breakpoint || r.kind == StopKind::watch || r.kind == StopKind::syscall_caught);
+        if (r.kind != StopKind::insn_reached) break;
+      }
+      p->queue_user_signal(u.sig);
+      ++kept;
+    }
+    queued.resize(kept);
+  }
+  p->stop_before_insn(loc->insn);
   do {
     r = p->run();
   } while (r.kind == StopKind::breakpoint || r.kind == StopKind::watch || r.kind == StopKind::syscall_caught);

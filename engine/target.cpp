@@ -211,6 +211,11 @@ std::optional<int> Target::breakpoint_here() const {
   return last_breakpoints_.front();
 }
 
+void Target::queue_signal(int sig) {
+  queued_signals_.push_back(UserSignal{sig, s_.process().insn_count()});
+  s_.process().queue_user_signal(sig);
+}
+
 void Target::restart() {
   s_.restart();
   stops_.forget_installed();

@@ -120,6 +120,10 @@ class Target {
   void request_interrupt() {
     if (running_.load()) s_.process().request_interrupt();
   }
+  // queue-signal SIG: a signal from outside the guest, delivered when the
+  // program runs again (Process::queue_user_signal). Remembered with its
+  // instruction count, so that goto re-enacting the run queues it again there.
+  void queue_signal(int sig);
   // A fresh process at the entry point (run uses it).
   void restart();
   // kill: the program is not being run until `run` (a fresh process waits at the entry point).
@@ -145,6 +149,7 @@ class Target {
   bool fresh_ = true;     // nothing has run since the process was created: a breakpoint at the entry fires
   bool killed_ = false;   // `kill`: not being run until `run`
   std::vector<int> last_breakpoints_;  // the breakpoints the last stop was at
+  std::vector<UserSignal> queued_signals_;  // queue-signal, in order: inputs of this run
 };
 
 }  // namespace gostep::engine

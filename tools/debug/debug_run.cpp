@@ -3,7 +3,10 @@
 // StopEvent that comes back (debug_report.cpp).
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "debugger.h"
+#include "tools/stop_report.h"
 #include "tools/text_util.h"
 
 namespace gostep {
@@ -13,6 +16,18 @@ bool parse_count(const std::string& rest, std::uint64_t& n) {
   n = 1;
   if (rest.empty()) return true;
   return parse_uint(rest, n) && n > 0 && n <= 1'000'000'000'000ULL;
+}
+
+// "SIGINT", "INT", "int" or "2" -> 2; 0 when it is none of those.
+int parse_signal(const std::string& text) {
+  std::uint64_t n = 0;
+  if (parse_uint(text, n)) return n >= 1 && n <= 64 ? static_cast<int>(n) : 0;
+  std::string up;
+  for (char c : text) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (up.rfind("SIG", 0) != 0) up = "SIG" + up;
+  for (int sig = 1; sig < 32; ++sig)
+    if (signal_name(sig) == up) return sig;
+  return 0;
 }
 
 }  // namespace
@@ -95,6 +110,20 @@ void Debugger::cmd_kill(const Args&) {
   if (t_.ended()) return error("The program is not being run.");
   t_.kill();
   say(fmt::format("[Inferior 1 (process {}) killed]\n", t_.pid()));
+}
+
+// gdb's queue-signal: the signal a user would send (Ctrl-C is the debugger's
+// own here), delivered to the program when it runs again, at this instruction.
+void Debugger::cmd_queue_signal(const Args& a) {
+  const int sig = parse_signal(trim(a.rest));
+  if (!sig) return error(fmt::format("queue-signal needs a signal: a name (SIGINT, INT) or a number, not \"{}\"", a.rest));
+  if (t_.ended()) return error("The program is not being run.");
+  if (sig == 9 || sig == 19) return error(fmt::format("{} cannot be queued: the program could not handle it", signal_name(sig)));
+  t_.queue_signal(sig);
+  result_["signal"] = signal_name(sig);
+  result_["before_insn"] = t_.next_insn();
+  say(fmt::format("{} queued for the program: it arrives before instruction {} when the program runs again.\n",
+                  signal_name(sig), with_commas(t_.next_insn())));
 }
 
 }  // namespace gostep

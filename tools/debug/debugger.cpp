@@ -28,6 +28,7 @@ void Debugger::register_commands() {
       {"goto", {}, "goto insn:N", "Go to the moment before instruction N, forwards or backwards, stopping at nothing on the way", &Debugger::cmd_goto},
       {"run", {"r"}, "run", "Start the program again from its entry point and run it (breakpoints are kept)", &Debugger::cmd_run},
       {"kill", {"k"}, "kill", "Stop the program; `run` starts it again", &Debugger::cmd_kill},
+      {"queue-signal", {}, "queue-signal SIG", "Send signal SIG (SIGINT, INT or 2) to the program, as a user would: it arrives when the program runs again", &Debugger::cmd_queue_signal},
       {"break", {"b", "br"}, "break LOC [if EXPR]", "Stop before LOC executes: SYMBOL, SYMBOL+OFF, 0xADDR, FILE:LINE, milestone:NAME", &Debugger::cmd_break},
       {"tbreak", {"tb"}, "tbreak LOC [if EXPR]", "A breakpoint that is deleted when it is hit", &Debugger::cmd_tbreak},
       {"delete", {"d"}, "delete [N...]", "Delete breakpoints, watchpoints and catchpoints (all without N)", &Debugger::cmd_delete},

@@ -74,6 +74,7 @@ class Debugger {
   void cmd_finish(const Args&);
   void cmd_run(const Args&);
   void cmd_kill(const Args&);
+  void cmd_queue_signal(const Args&);
   void run_and_report(const engine::RunCommand& cmd);
 
   // debug_report.cpp: what a stop looks like
