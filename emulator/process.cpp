@@ -119,6 +119,7 @@ void Process::load() {
   auto t = std::make_unique<Thread>();
   t->tid = next_tid_++;
   threads_.push_back(std::move(t));
+  schedule_.emplace_back(0, threads_.back()->tid);
   current_ = 0;
   RegFile rf;
   rf[Reg::rip] = image_.entry;
@@ -293,6 +294,7 @@ void Process::on_insn(GuestAddr pc) {
   }
   resume_over_bp_.reset();
   cur_pc_ = pc;
+  if (observer_) observer_(threads_[current_]->tid, insn_count_ + 1, pc);
   ++insn_count_;
 }
 
@@ -389,6 +391,7 @@ void Process::switch_to(std::size_t index) {
     from.fs_base = uc_.reg(Reg::fs_base);
     current_ = index;
     Thread& to = *threads_[index];
+    schedule_.emplace_back(insn_count_, to.tid);
     uc_.restore(*to.context);
     uc_.set_reg(Reg::fs_base, to.fs_base);  // explicit, as docs/TRAPS.md advises
   }
@@ -525,6 +528,12 @@ StopReason Process::run() {
           r.kind = StopKind::insn_limit;
         } else {
           r.kind = StopKind::insn_reached;
+          // At the end of a time slice the stop shows the thread that runs the next
+          // instruction: the switch the next run() would make first, made now.
+          if (insn_count_ >= slice_end_ && pick_next()) {
+            r.tid = current().tid;
+            r.pc = uc_.reg(Reg::rip);
+          }
         }
         return r;
       }

@@ -7,6 +7,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -178,6 +179,13 @@ class Process {
   void stop_before_exit(bool on) { stop_before_exit_ = on; }
   // Stop before delivering these signals (bit sig-1); the next run delivers it.
   void stop_on_signals(std::uint64_t mask) { stop_signals_ = mask; }
+  // Called before each instruction with the thread, the instruction's index (1-based)
+  // and its pc (per-instruction mode only; time travel's scans of the past).
+  using InsnObserver = std::function<void(int tid, std::uint64_t index, GuestAddr pc)>;
+  void set_insn_observer(InsnObserver fn) { observer_ = std::move(fn); }
+  // Who ran when: (instructions executed before it started, tid) for each stretch a
+  // thread ran, in order (a new entry each time the CPU changes thread).
+  const std::vector<std::pair<std::uint64_t, int>>& schedule() const { return schedule_; }
   // Async-signal-safe: the run stops before the next instruction (interrupted).
   void request_interrupt() { user_interrupt_.store(true, std::memory_order_relaxed); }
   void clear_interrupt() { user_interrupt_.store(false, std::memory_order_relaxed); }
@@ -325,6 +333,8 @@ class Process {
   GuestAddr syscall_pc_ = 0;                   // the SYSCALL it answers
   std::optional<PendingSignal> deferred_fault_;  // stopped before delivering it
   std::unordered_set<GuestAddr> breakpoints_;
+  InsnObserver observer_;
+  std::vector<std::pair<std::uint64_t, int>> schedule_;
   std::optional<GuestAddr> resume_over_bp_;  // the breakpoint we stopped at, not hit again
   GuestAddr cur_pc_ = 0;
   GuestAddr tsc_pending_ = 0;  // the instruction after an RDTSC that just ran

@@ -33,6 +33,7 @@ const char* to_string(StopCause c) {
     case StopCause::deadlock: return "deadlock";
     case StopCause::interrupted: return "interrupted";
     case StopCause::gave_up: return "gave_up";
+    case StopCause::history_start: return "history_start";
     case StopCause::stopped_by_gostep: return "stopped_by_gostep";
   }
   return "?";
@@ -55,11 +56,13 @@ Runner::Runner(Target& target, const RunCommand& cmd) : t_(target), s_(target.s_
 }
 
 model::Result<StopEvent> Runner::run() {
+  const bool backwards = cmd_.kind == RunKind::go_to || cmd_.kind >= RunKind::reverse_stepi;
   if (cmd_.kind == RunKind::start) {
     t_.queued_signals_.clear();  // a new run: the signals queued in the last one were its inputs
+    // In a recorded session, instruction 0 again at once (the state is the same as a new process's).
     t_.restart();
     tid_ = t_.selected_tid_;
-  } else if (t_.ended() && cmd_.kind != RunKind::go_to) {
+  } else if (t_.ended() && !backwards) {
     return model::Error{"The program is not being run; \"run\" starts it again."};
   }
   model::Result<bool> ok = true;
@@ -73,9 +76,17 @@ model::Result<StopEvent> Runner::run() {
     case RunKind::finish: ok = do_finish(); break;
     case RunKind::until: ok = do_until(); break;
     case RunKind::go_to: ok = do_goto(); break;
+    case RunKind::reverse_stepi: ok = do_reverse_stepi(false); break;
+    case RunKind::reverse_nexti: ok = do_reverse_stepi(true); break;
+    case RunKind::reverse_step: ok = do_reverse_line(false); break;
+    case RunKind::reverse_next: ok = do_reverse_line(true); break;
+    case RunKind::reverse_continue: ok = do_reverse_continue(); break;
+    case RunKind::reverse_finish: ok = do_reverse_finish(); break;
   }
   if (!ok) return model::Error{ok.error()};
+  t_.recording_.note_progress();
   finish();
+  ev_.recorded = t_.recording_.recorded();
   return ev_;
 }
 
@@ -380,74 +391,6 @@ model::Result<bool> Runner::do_until() {
   for (GuestAddr a : addrs) t_.stops_.remove_internal(a);
   t_.stops_.sync(p);
   if (g == Go::reached) ev_.causes.push_back(StopCause::location_reached);
-  return true;
-}
-
-// The moment before instruction N, reached without stopping for anything on the
-// way: forwards it runs there; backwards the deterministic run is re-executed
-// from the entry point (the same instructions, so the same state).
-model::Result<bool> Runner::do_goto() {
-  auto loc = s_.resolve(cmd_.loc);
-  if (!loc) return model::Error{loc.error()};
-  if (loc->kind != Location::Kind::insn)
-    return model::Error{"goto needs insn:N (the instruction index a stop line shows: [thread T, insn N])"};
-  Process* p = &s_.process();
-  const bool restarted = loc->insn <= p->insn_count() || t_.ended();
-  if (restarted) {
-    t_.restart();
-    p = &s_.process();
-  }
-  t_.stops_.forget_installed();
-  t_.stops_.sync(*p);  // then take them out again: a jump stops at nothing on the way
-  for (const auto& st : t_.stops_.all())
-    for (GuestAddr a : st.addrs) p->remove_breakpoint(a);
-  p->catch_syscalls({}, false);
-  p->set_watch_ranges({});
-  t_.stops_.forget_installed();
-  p->stop_on_signals(0);  // signals are delivered as in the run being re-enacted
-  StopReason r;
-  if (restarted) {
-    // Re-enact the signals queue-signal gave this run, at the instructions they came at;
-    // those at or after N belong to a future this jump discards.
-    auto& queued = t_.queued_signals_;
-    std::size_t kept = 0;
-    for (const UserSignal& u : queued) {
-      if (u.insn + 1 >= loc->insn) break;
-      if (u.insn > p->insn_count()) {
-        p->stop_before_insn(u.insn + 1);
-        do r = p->run();
-        while (r.kind == StopKind::breakpoint || r.kind == StopKind::watch || r.kind == StopKind::syscall_caught);
-        if (r.kind != StopKind::insn_reached) break;
-      }
-      p->queue_user_signal(u.sig);
-      ++kept;
-    }
-    queued.resize(kept);
-  }
-  p->stop_before_insn(loc->insn);
-  do {
-    r = p->run();
-  } while (r.kind == StopKind::breakpoint || r.kind == StopKind::watch || r.kind == StopKind::syscall_caught);
-  p->stop_before_insn(std::nullopt);
-  t_.fresh_ = false;
-  ev_.reason = r;
-  if (r.kind == StopKind::insn_reached) {
-    ev_.causes.push_back(StopCause::location_reached);
-    return true;
-  }
-  // The program ends (or gostep stops it) before instruction N.
-  if (r.kind == StopKind::exited) {
-    ev_.causes.push_back(StopCause::exited);
-    ev_.exit_status = r.exit_status;
-  } else if (r.kind == StopKind::killed) {
-    ev_.causes.push_back(StopCause::killed);
-    ev_.signal = r.signal;
-    ev_.exit_status = r.exit_status;
-  } else {
-    ev_.causes.push_back(StopCause::stopped_by_gostep);
-    ev_.exit_status = 124;
-  }
-  ev_.note = fmt::format("the program ends before instruction {}", loc->insn);
   return true;
 }
 

@@ -29,6 +29,13 @@ class Runner {
   model::Result<bool> do_finish();
   model::Result<bool> do_until();
   model::Result<bool> do_goto();
+  // runner_reverse.cpp
+  model::Result<bool> reverse_ready();
+  void rewind_showing(std::uint64_t index, bool undo);
+  model::Result<bool> do_reverse_stepi(bool over);
+  model::Result<bool> do_reverse_line(bool over);
+  model::Result<bool> do_reverse_finish();
+  model::Result<bool> do_reverse_continue();
   void do_continue();
 
   Target& t_;

@@ -25,8 +25,15 @@ enum class RunKind {
   finish,   // until the selected frame returns
   until,    // until LOC (until and advance are the same here)
   start,    // from the entry point again (run)
-  go_to,    // to the moment before instruction N (loc "insn:N"), forwards or backwards, without
-            // stopping on the way (gdb's `record goto`); backwards re-executes from the start
+  go_to,    // to the moment before instruction N (loc "insn:N"), or a LOC's last execution before
+            // now (its first after now if it has not run yet), stopping at nothing on the way
+  // Backwards (gdb's reverse execution), through the recording:
+  reverse_stepi,     // back over the selected thread's previous N instructions
+  reverse_nexti,     // the same, a call counting as one instruction
+  reverse_step,      // back to the beginning of the previous source line, entering calls
+  reverse_next,      // the same in this frame, over calls
+  reverse_continue,  // back to the last breakpoint, watched write or caught call before now
+  reverse_finish,    // back to the CALL that called the selected frame
 };
 
 struct RunCommand {
@@ -74,6 +81,7 @@ enum class StopCause {
   deadlock,          // every thread is blocked for good
   interrupted,       // Ctrl-C
   gave_up,           // the command's limit was reached (note says which)
+  history_start,     // going backwards reached the start of the recording
   stopped_by_gostep, // max-insns, an unsupported system call, a guest gostep cannot run (exit 124)
 };
 
@@ -112,8 +120,11 @@ struct StopEvent {
   bool thread_changed = false;    // not the thread selected before
   GuestAddr pc = 0;
   std::uint64_t insn = 0;         // the index of the instruction about to run
+  std::uint64_t recorded = 0;     // instructions recorded (insn <= recorded: the session is in the past)
   // What ran.
-  std::vector<Effects> steps;     // stepi/nexti with effects: each instruction (a call: its net effect)
+  std::vector<Effects> steps;     // stepi/nexti with effects: each instruction (a call: its net effect);
+                                  // reverse-stepi: the instructions undone, their effects as forwards
+  bool reverse = false;           // a reverse command: `steps` were undone
   std::optional<Effects> net;     // finish/next over a call: the net effect
   std::uint64_t insns_run = 0;
   std::string note;               // "returned from runtime.newproc", what a gave_up stop gave up on

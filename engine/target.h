@@ -16,6 +16,7 @@
 #include "engine/eval.h"
 #include "engine/goroutines.h"
 #include "engine/locals.h"
+#include "engine/recording.h"
 #include "engine/sources.h"
 #include "engine/stack.h"
 #include "engine/stop_event.h"
@@ -112,6 +113,9 @@ class Target {
   // continue N at a breakpoint: the number of the breakpoint the last stop was at, if any.
   std::optional<int> breakpoint_here() const;
 
+  // --- time travel ---
+  Recording& recording() { return recording_; }
+
   // --- running ---
   // An error (nothing ran) for a command that cannot start: a bad LOC, an
   // instruction already run, finish in the outermost frame.
@@ -136,6 +140,7 @@ class Target {
   friend class Runner;
   // Whether an evaluation failed only on a name that is a local or argument at one of `addrs`.
   bool names_local_at(const EvalError& e, const std::vector<GuestAddr>& addrs) const;
+  friend class Recording;
   Session s_;
   SourceLocator sources_;
   StopTable stops_;
@@ -150,6 +155,8 @@ class Target {
   bool killed_ = false;   // `kill`: not being run until `run`
   std::vector<int> last_breakpoints_;  // the breakpoints the last stop was at
   std::vector<UserSignal> queued_signals_;  // queue-signal, in order: inputs of this run
+  Recording recording_{*this};
+  StopReason last_rewind_;             // how the last rewind ended (the program may end before N)
 };
 
 }  // namespace gostep::engine

@@ -81,7 +81,6 @@ TEST(EngineRun, GotoBackwardsReachesTheSameStateAsForwards) {
   // The breakpoint is still there for the next continue.
   ev = run(*t, command(RunKind::cont));
   EXPECT_TRUE(ev.has(StopCause::breakpoint));
-  EXPECT_FALSE(t->resume(command(RunKind::go_to, 1, "runtime.lock2")));  // insn:N only, for now
 }
 
 TEST(EngineRun, NextiOverNewprocShowsTheCallsNetEffect) {

@@ -34,6 +34,7 @@ void Debugger::cmd_info(const Args& a) {
   if (is("threads", 2)) return cmd_info_threads(sub);
   if (is("syscalls", 2)) return cmd_info_syscalls(sub);
   if (what == "proc") return cmd_info_mappings(sub);
+  if (is("record", 3)) return cmd_info_record(sub);
   if (what == "milestones") return cmd_milestones(sub);
   if (is("frame", 1)) return cmd_info_frame(sub);
   if (what == "display") return cmd_display(Args{"display", "", ""});
@@ -157,6 +158,22 @@ void Debugger::cmd_thread(const Args& a) {
   say(location_line(tid));
   result_["thread"] = tid;
   if (auto th = t_.thread(tid)) result_["where"] = engine::thread_json(*th, true, t_);
+}
+
+void Debugger::cmd_info_record(const Args&) {
+  engine::Recording& rec = t_.recording();
+  if (!rec.on()) {
+    result_["record"] = {{"on", false}};
+    return say("Recording is off (\"set record on\" turns it on; going backwards needs it).\n");
+  }
+  const std::uint64_t now = t_.next_insn();
+  std::string s = fmt::format("Recording: on. Instructions recorded: {}.\n", with_commas(rec.recorded()));
+  s += now <= rec.recorded() ? fmt::format("Now at instruction {} (in the past: \"goto insn:{}\" is the latest).\n", now,
+                                           rec.recorded() + 1)
+                             : fmt::format("Now at instruction {} (the latest).\n", now);
+  s += fmt::format("Going back re-executes from the start; {} rewind{} so far.\n", rec.rewinds(), rec.rewinds() == 1 ? "" : "s");
+  say(s);
+  result_["record"] = {{"on", true}, {"recorded", rec.recorded()}, {"now", now}, {"rewinds", rec.rewinds()}};
 }
 
 void Debugger::cmd_info_syscalls(const Args& a) {

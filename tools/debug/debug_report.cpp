@@ -86,8 +86,13 @@ std::string Debugger::location_line(int tid, bool with_source) {
         s = fmt::format("{:#x} in {} (inlined in {})", pc, inl.front().function, t_.symbols().describe_code(pc));
   const auto src = t_.symbols().source(pc);
   if (src) s += fmt::format(" at {}", src->short_form());
-  // Every stop names its thread and the instruction about to run (usable as insn:N).
-  s += fmt::format("   [thread {}, insn {}]", tid, t_.next_insn());
+  // Every stop names its thread and the instruction about to run (usable as insn:N),
+  // and, in the past, how far the recording goes.
+  const std::uint64_t recorded = t_.recording().recorded();
+  if (t_.next_insn() <= recorded)
+    s += fmt::format("   [thread {}, insn {} of {} recorded]", tid, t_.next_insn(), with_commas(recorded));
+  else
+    s += fmt::format("   [thread {}, insn {}]", tid, t_.next_insn());
   if (with_source && src)
     if (auto text = sources_.line(src->full_path, src->line)) s += fmt::format("\n{}\t{}", src->line, *text);
   return s + "\n";
@@ -111,7 +116,7 @@ std::string Debugger::writer_line(const engine::WatchHit& w) {
 // One instruction's effects, or a call's net effect: what ran (with its source
 // line beside Capstone's disassembly), then each register, runtime field and
 // memory word it changed, and the system calls it made.
-void Debugger::report_effects(const engine::Effects& fx, bool net) {
+void Debugger::report_effects(const engine::Effects& fx, bool net, bool undone) {
   if (!show_effects_) return;
   std::uint8_t code[16] = {};
   t_.read_memory(fx.pc, code, sizeof code);
@@ -122,6 +127,7 @@ void Debugger::report_effects(const engine::Effects& fx, bool net) {
   }
   std::string s = fmt::format("   {:#x} {}   {}", fx.pc, t_.symbols().describe_code(fx.pc), disasm);
   if (net) s += fmt::format("   (net effect: {} instructions)", with_commas(fx.insns));
+  if (undone) s += "   (undone)";
   s += "\n";
   if (auto src = t_.symbols().source(fx.pc)) {
     auto text = sources_.line(src->full_path, src->line);
@@ -130,7 +136,9 @@ void Debugger::report_effects(const engine::Effects& fx, bool net) {
   for (int r = 0; r < kRegCount; ++r) {
     const Reg reg = static_cast<Reg>(r);
     if (reg == Reg::rip || fx.before[reg] == fx.after[reg]) continue;
-    s += fmt::format("   {:<8}{} -> {}\n", reg_name(reg), hex(fx.before[reg]), hex(fx.after[reg]));
+    // Undone, the change runs the other way: what it had become, back to what it was.
+    const auto from = undone ? fx.after[reg] : fx.before[reg], to = undone ? fx.before[reg] : fx.after[reg];
+    s += fmt::format("   {:<8}{} -> {}\n", reg_name(reg), hex(from), hex(to));
   }
   // A call can write hundreds of named words: the first few, then counts (all of them are in the JSON).
   constexpr std::size_t kNamedShown = 12;
@@ -138,14 +146,16 @@ void Debugger::report_effects(const engine::Effects& fx, bool net) {
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& w = fx.writes[i];
     s += fmt::format("   mem     {}{}: {} -> {}{}\n", hex(w.addr), w.symbol.empty() ? "" : " " + w.symbol,
-                     bytes_hex(w.before), bytes_hex(w.after), w.by_kernel ? " (" + kernel_words(w.cause) + ")" : "");
+                     bytes_hex(undone ? w.after : w.before), bytes_hex(undone ? w.before : w.after),
+                     w.by_kernel ? " (" + kernel_words(w.cause) + ")" : "");
   }
   if (shown < fx.writes.size())
     s += fmt::format("   mem     and {} more named word{}\n", fx.writes.size() - shown, fx.writes.size() - shown == 1 ? "" : "s");
   if (fx.unnamed_writes)
     s += fmt::format("   mem     {}{} other word{} written\n", fx.writes.empty() ? "" : "and ", with_commas(fx.unnamed_writes),
                      fx.unnamed_writes == 1 ? "" : "s");
-  for (const auto& f : fx.fields) s += fmt::format("   field   {}: {} -> {}\n", f.path, f.before, f.after);
+  for (const auto& f : fx.fields)
+    s += fmt::format("   field   {}: {} -> {}\n", f.path, undone ? f.after : f.before, undone ? f.before : f.after);
   for (const auto& c : fx.syscalls) s += syscall_line(c);
   say(s);
 }
@@ -156,7 +166,7 @@ void Debugger::report(const engine::StopEvent& ev) {
   if (ev.blocked)
     say(fmt::format("thread {} is blocked in {}: running the others until it runs\n", ev.blocked_tid, *ev.blocked));
   if (ev.note.rfind("Will ignore", 0) == 0) say(ev.note + "\n");
-  for (const auto& fx : ev.steps) report_effects(fx, fx.net);
+  for (const auto& fx : ev.steps) report_effects(fx, fx.net, ev.reverse);
   if (ev.net) report_effects(*ev.net, true);
   engine::stop_event_into(result_, ev, t_);
   if (ev.has(StopCause::exited)) {
@@ -194,6 +204,7 @@ void Debugger::report(const engine::StopEvent& ev) {
   if (ev.has(StopCause::signal))
     say(fmt::format("\nThread {} received signal {}, {}.\n", ev.tid, signal_name(ev.signal), signal_description(ev.signal)));
   if (ev.has(StopCause::interrupted)) say("\nInterrupted (Ctrl-C).\n");
+  if (ev.has(StopCause::history_start)) say("\nNo more reverse-execution history.\n");
   // finish's "returned from" goes without saying after "Run till exit from".
   if (!ev.note.empty() && ev.note.rfind("Will ignore", 0) != 0 && !ev.has(StopCause::location_reached))
     say("(" + ev.note + ")\n");

@@ -91,8 +91,25 @@ void Debugger::cmd_until(const Args& a) {
   run_and_report(cmd);
 }
 
+void Debugger::cmd_reverse(const Args& a) {
+  engine::RunCommand cmd;
+  const std::string& c = a.command;
+  cmd.kind = c == "reverse-stepi"   ? engine::RunKind::reverse_stepi
+             : c == "reverse-nexti" ? engine::RunKind::reverse_nexti
+             : c == "reverse-step"  ? engine::RunKind::reverse_step
+             : c == "reverse-next"  ? engine::RunKind::reverse_next
+             : c == "reverse-finish" ? engine::RunKind::reverse_finish
+                                    : engine::RunKind::reverse_continue;
+  const bool counted = cmd.kind != engine::RunKind::reverse_continue && cmd.kind != engine::RunKind::reverse_finish;
+  if (!counted && !a.rest.empty()) return error(fmt::format("{} takes no arguments", c));
+  if (counted && !parse_count(a.rest, cmd.count)) return error(fmt::format("{} takes a positive count, not \"{}\"", c, a.rest));
+  cmd.effects = show_effects_ || opts_.json;
+  run_and_report(cmd);
+}
+
 void Debugger::cmd_goto(const Args& a) {
-  if (a.rest.empty()) return error("goto needs insn:N: the instruction index a stop line shows ([thread T, insn N])");
+  if (a.rest.empty())
+    return error("goto needs insn:N (the instruction index a stop line shows: [thread T, insn N]) or a LOC");
   engine::RunCommand cmd;
   cmd.kind = engine::RunKind::go_to;
   cmd.loc = a.rest;

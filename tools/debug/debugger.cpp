@@ -25,7 +25,13 @@ void Debugger::register_commands() {
       {"continue", {"c", "cont"}, "continue [N]", "Run until a breakpoint, watchpoint or catchpoint (N: ignore this breakpoint N-1 more times)", &Debugger::cmd_continue},
       {"until", {"u"}, "until LOC", "Run until LOC is reached (or something else stops the program): SYMBOL, FILE:LINE, insn:N, milestone:NAME", &Debugger::cmd_until},
       {"advance", {}, "advance LOC", "Same as until LOC", &Debugger::cmd_until},
-      {"goto", {}, "goto insn:N", "Go to the moment before instruction N, forwards or backwards, stopping at nothing on the way", &Debugger::cmd_goto},
+      {"goto", {}, "goto insn:N | goto LOC", "Go to the moment before instruction N, or to LOC's last execution before now (its first after now if it has not run), stopping at nothing on the way", &Debugger::cmd_goto},
+      {"reverse-stepi", {"rsi"}, "reverse-stepi [N]", "Undo the selected thread's last N instructions (showing what each had changed)", &Debugger::cmd_reverse},
+      {"reverse-nexti", {"rni"}, "reverse-nexti [N]", "Like reverse-stepi, but a call counts as one instruction", &Debugger::cmd_reverse},
+      {"reverse-step", {"rs"}, "reverse-step [N]", "Back to the beginning of the previous source line, entering calls", &Debugger::cmd_reverse},
+      {"reverse-next", {"rn"}, "reverse-next [N]", "Back to the beginning of the previous source line of this function", &Debugger::cmd_reverse},
+      {"reverse-continue", {"rc"}, "reverse-continue", "Back to the last breakpoint, watched write or caught system call before now", &Debugger::cmd_reverse},
+      {"reverse-finish", {}, "reverse-finish", "Back to the call of the selected frame", &Debugger::cmd_reverse},
       {"run", {"r"}, "run", "Start the program again from its entry point and run it (breakpoints are kept)", &Debugger::cmd_run},
       {"kill", {"k"}, "kill", "Stop the program; `run` starts it again", &Debugger::cmd_kill},
       {"queue-signal", {}, "queue-signal SIG", "Send signal SIG (SIGINT, INT or 2) to the program, as a user would: it arrives when the program runs again", &Debugger::cmd_queue_signal},
@@ -59,7 +65,7 @@ void Debugger::register_commands() {
       {"goroutine", {"gr"}, "goroutine [N [CMD]]", "Select goroutine N (its stack and variables), or run CMD on it (bt, info locals, print X) keeping the selection", &Debugger::cmd_goroutine},
       {"goroutines", {"grs"}, "goroutines", "List the goroutines as Delve does (same as info goroutines)", &Debugger::cmd_info_goroutines},
       {"milestones", {}, "milestones", "The bootstrap milestones of the chapter and where they are in this program", &Debugger::cmd_milestones},
-      {"set", {}, "set show-effects|trace-commands on|off, set disassembly-flavor att|intel, set substitute-path FROM TO", "Change a setting", &Debugger::cmd_set},
+      {"set", {}, "set show-effects|trace-commands|record on|off, set disassembly-flavor att|intel, set substitute-path FROM TO", "Change a setting", &Debugger::cmd_set},
       {"echo", {}, "echo TEXT", "Print TEXT (for scripts)", &Debugger::cmd_echo},
       {"help", {"h"}, "help [COMMAND]", "List the commands, or explain one", &Debugger::cmd_help},
       {"quit", {"q", "exit"}, "quit", "Leave gostep", &Debugger::cmd_quit},
@@ -202,7 +208,8 @@ bool Debugger::repeatable(const std::string& line) {
   const std::string t = trim(line);
   const std::string word = t.substr(0, t.find_first_of(" \t/"));
   for (const char* w : {"stepi", "si", "nexti", "ni", "step", "s", "next", "n", "continue", "c", "x", "list", "l",
-                        "finish", "up", "down"})
+                        "finish", "up", "down", "reverse-stepi", "rsi", "reverse-nexti", "rni", "reverse-step", "rs",
+                        "reverse-next", "rn", "reverse-continue", "rc"})
     if (word == w) return true;
   return false;
 }
@@ -274,6 +281,12 @@ void Debugger::cmd_set(const Args& a) {
     show_effects_ = v == "on";
     return;
   }
+  if (r.rfind("record", 0) == 0) {
+    const std::string v = value("record");
+    if (v != "on" && v != "off") return error("set record takes on or off");
+    t_.recording().set_on(v == "on");
+    return;
+  }
   if (r.rfind("trace-commands", 0) == 0) {
     const std::string v = value("trace-commands");
     if (v != "on" && v != "off") return error("set trace-commands takes on or off");
@@ -299,7 +312,7 @@ void Debugger::cmd_set(const Args& a) {
       r.rfind("height", 0) == 0)
     return;  // gdb habits in scripts: accepted, nothing to change here
   error(fmt::format("Undefined set command: \"{}\". Settings: show-effects on|off, trace-commands on|off, "
-                    "disassembly-flavor att|intel.", r));
+                    "record on|off, disassembly-flavor att|intel.", r));
 }
 
 }  // namespace gostep

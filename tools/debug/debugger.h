@@ -71,6 +71,8 @@ class Debugger {
   void cmd_continue(const Args&);
   void cmd_until(const Args&);
   void cmd_goto(const Args&);
+  void cmd_reverse(const Args&);
+  void cmd_info_record(const Args&);
   void cmd_finish(const Args&);
   void cmd_run(const Args&);
   void cmd_kill(const Args&);
@@ -79,7 +81,7 @@ class Debugger {
 
   // debug_report.cpp: what a stop looks like
   void report(const engine::StopEvent& ev);
-  void report_effects(const engine::Effects& fx, bool net);
+  void report_effects(const engine::Effects& fx, bool net, bool undone = false);
   std::string location_line(int tid, bool with_source = true);
   std::string writer_line(const engine::WatchHit& w);
 

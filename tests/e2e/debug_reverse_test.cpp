@@ -1,0 +1,73 @@
+// Going backwards at the prompt, as a lecture does it: "which instruction put
+// 0x123 there?", the stop line that says the session is in the past, reverse
+// stepping with the effects undone, `run` back to the start, `info record`.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "subprocess.h"
+
+namespace gostep::test {
+namespace {
+
+RunResult debug_hello(const std::vector<std::string>& commands) {
+  RunSpec s;
+  s.argv = {GOSTEP_BINARY, "debug", "./hello", "--batch"};
+  for (const auto& c : commands) {
+    s.argv.push_back("-ex");
+    s.argv.push_back(c);
+  }
+  s.timeout_seconds = 120;
+  char old[4096];
+  if (!::getcwd(old, sizeof old) || ::chdir(GOSTEP_GO_DIR) != 0) throw std::runtime_error("chdir");
+  RunResult r = run_program(s);
+  if (::chdir(old) != 0) throw std::runtime_error("chdir back");
+  return r;
+}
+
+#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "no \"" << (part) << "\" in:\n" << (text)
+
+TEST(DebugReverse, WhichInstructionPutThatThere) {
+  const auto r = debug_hello({"until milestone:m0_g0", "watch m0.tls[0]", "reverse-continue", "reverse-continue",
+                              "info record"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  // The last write: g0 stored in TLS (MOVQ CX, g(BX)); the one before: the 0x123 probe.
+  EXPECT_HAS(r.out, "Old value = 0x123\nNew value = 0x528760\nWritten by 0x45abdf runtime.rt0_go.abi0+0xdf: movq %rcx, %fs:-8");
+  EXPECT_HAS(r.out, "0x45abdf in runtime.rt0_go.abi0+0xdf at asm_amd64.s:268   [thread 1000, insn 54 of 56 recorded]");
+  EXPECT_HAS(r.out, "Old value = 0x0\nNew value = 0x123\nWritten by 0x45abb7 runtime.rt0_go.abi0+0xb7: movq $0x123, %fs:-8");
+  EXPECT_HAS(r.out, "[thread 1000, insn 49 of 56 recorded]");
+  EXPECT_HAS(r.out, "Instructions recorded: 56.");
+}
+
+TEST(DebugReverse, ReverseStepiShowsTheEffectsUndone) {
+  const auto r = debug_hello({"until milestone:g0_m", "reverse-stepi"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  // The instruction before g0_m is MOVQ AX, g_m(CX): undone, g0.m goes back to nil.
+  EXPECT_HAS(r.out, "   0x45abf2 runtime.rt0_go.abi0+0xf2   movq %rax, 0x30(%rcx)   (undone)\n");
+  EXPECT_HAS(r.out, "   mem     0x528790 runtime.g0.m: 0x528ac0 -> 0x0\n");
+  EXPECT_HAS(r.out, "   field   g0.m: 0x528ac0 -> null\n");
+  EXPECT_HAS(r.out, "[thread 1000, insn 57 of 57 recorded]");
+}
+
+TEST(DebugReverse, ForwardFromThePastIsWhatHappenedBefore) {
+  const auto r = debug_hello({"until milestone:newproc_return", "goto insn:100", "info registers rip", "goto insn:158748",
+                              "info registers rip", "run", "info record"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_HAS(r.out, "[thread 1000, insn 100 of 158,747 recorded]");
+  EXPECT_HAS(r.out, "0x45ac29 in runtime.rt0_go.abi0+0x129 at asm_amd64.s:351   [thread 1000, insn 158748]");
+  EXPECT_HAS(r.out, "[Inferior 1 (process 1000) exited normally]");
+}
+
+TEST(DebugReverse, ReverseCommandsAtThePrompt) {
+  const auto r = debug_hello({"break runtime.newproc1", "continue", "next 2", "reverse-next", "reverse-finish",
+                              "reverse-nexti", "rsi 3", "rc", "set record off", "rsi"});
+  EXPECT_EQ(r.status, 1);  // the last: not recording
+  EXPECT_HAS(r.err, "Target is not recording");
+  EXPECT_HAS(r.out, "in runtime.newproc.func1");
+  EXPECT_HAS(r.out, "Breakpoint 1, ");
+}
+
+}  // namespace
+}  // namespace gostep::test
