@@ -61,9 +61,10 @@ goldens: build
 	cmake --build $(BUILD) --target goldens
 
 bench: build
-	cmake --build $(BUILD) --target bench_run bench_debug -j $(JOBS)
+	cmake --build $(BUILD) --target bench_run bench_debug bench_record -j $(JOBS)
 	./$(BUILD)/bench/bench_run $(BUILD)/asm_fixtures/go
 	./$(BUILD)/bench/bench_debug $(BUILD)/asm_fixtures/go/hello
+	./$(BUILD)/bench/bench_record $(BUILD)/asm_fixtures/go/hello
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
