@@ -368,7 +368,7 @@ model::Result<bool> Runner::do_stepi(bool over) {
 
 model::Result<bool> Runner::do_until() {
   if (cmd_.loc.empty()) return model::Error{"until needs a LOC: SYMBOL, 0xADDR, FILE:LINE, insn:N, milestone:NAME"};
-  auto loc = s_.resolve(cmd_.loc);
+  auto loc = t_.resolve(cmd_.loc);
   if (!loc) return model::Error{loc.error()};
   Process& p = s_.process();
   if (loc->kind == Location::Kind::insn) {

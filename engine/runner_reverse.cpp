@@ -262,7 +262,7 @@ model::Result<bool> Runner::do_reverse_continue() {
 
 // goto insn:N, or goto LOC: its last execution before now, else its first after now.
 model::Result<bool> Runner::do_goto() {
-  auto loc = s_.resolve(cmd_.loc);
+  auto loc = t_.resolve(cmd_.loc);
   if (!loc) return model::Error{loc.error()};
   Recording& rec = t_.recording_;
   std::uint64_t index = loc->insn;

@@ -140,8 +140,19 @@ bool Target::names_local_at(const EvalError& e, const std::vector<GuestAddr>& ad
   return false;
 }
 
+model::Result<Location> Target::resolve(const std::string& loc) {
+  if (loc.empty() || loc[0] != '*') return s_.resolve(loc);
+  auto v = evaluate(std::string_view(loc).substr(1));
+  if (!v) return model::Error{v.error().message};
+  if (!v->scalar()) return model::Error{fmt::format("'{}' is not an address", loc)};
+  Location out;
+  out.addr = v->bits;
+  out.text = loc;
+  return out;
+}
+
 model::Result<Stop*> Target::add_breakpoint(const std::string& loc, const std::string& condition, bool temporary) {
-  auto l = s_.resolve(loc);
+  auto l = resolve(loc);
   if (!l) return model::Error{l.error()};
   if (l->kind == Location::Kind::insn)
     return model::Error{"break needs a place; insn:N is a moment: use \"until insn:N\" to go there"};

@@ -103,6 +103,9 @@ class Target {
   // A name for a data address: "runtime.m0.tls[0]", "allp[0].runnext", or "".
   std::string describe_data(GuestAddr addr);
 
+  // A LOC (DESIGN.md), or gdb's `*EXPR` (an address computed: *0x45abdf, *$pc+4).
+  model::Result<Location> resolve(const std::string& loc);
+
   // --- stops ---
   StopTable& stops() { return stops_; }
   // break LOC [if COND]: every address LOC stands for. A condition that cannot be

@@ -26,8 +26,12 @@ struct Milestone {
   std::string why_missing;      // when pc is nullopt
 };
 
-// All milestones in bootstrap order.
+// All milestones in bootstrap order. A miniature (asm_fixtures/mini) has its own
+// instead: `entry`, then its functions main.milestone_NAME in address order.
 std::vector<Milestone> find_milestones(const ElfImage& img, const BootstrapOffsets& off);
+
+// A miniature's milestones (empty for any other program).
+std::vector<Milestone> demo_milestones(const ElfImage& img);
 
 // The names, in order (for help and completion).
 const std::vector<std::string>& milestone_names();

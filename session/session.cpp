@@ -74,7 +74,7 @@ model::Result<Location> Session::resolve(const std::string& loc) const {
       return out;
     }
     std::string names;
-    for (const auto& n : model::milestone_names()) names += (names.empty() ? "" : ", ") + n;
+    for (const auto& m : milestones_) names += (names.empty() ? "" : ", ") + m.name;
     return model::Error{fmt::format("unknown milestone '{}'; the milestones are: {}", model::clip_typed(name), names)};
   }
   auto r = symbols_->resolve(loc);

@@ -1,0 +1,3 @@
+module gostep.example/mini
+
+go 1.19
