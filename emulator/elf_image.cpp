@@ -76,21 +76,25 @@ bool plausible_name(const char* s) {
 // and LOCs that only it names would look like the user's mistake.
 void read_sections(const std::string& path, Elf* e, ElfImage& img) {
   const auto corrupt = [&](const std::string& what) {
-    cannot_run(path, fmt::format("is a corrupt ELF file ({}); rebuild it", what));
+    cannot_run(path, fmt::format("corrupt ELF file ({}); rebuild it", what));
   };
   const std::uint64_t size = img.bytes.size();
   std::size_t shnum = 0;
   if (elf_getshdrnum(e, &shnum) != 0) corrupt("unreadable section header table");
   GElf_Ehdr eh;
   if (!gelf_getehdr(e, &eh)) corrupt("unreadable ELF header");
+  // libelf counts no sections when the table lies past the end of the file:
+  // check the header's own numbers first, or such a file would pass as stripped.
+  const std::uint64_t declared = std::max<std::uint64_t>(shnum, eh.e_shnum);
+  if (eh.e_shoff != 0 && (eh.e_shoff > size || (size - eh.e_shoff) / sizeof(Elf64_Shdr) < declared))
+    corrupt("section header table past the file's end");
   if (shnum == 0) return;  // no sections: a stripped file, nothing to read
-  if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size || (size - eh.e_shoff) / sizeof(Elf64_Shdr) < shnum)
-    corrupt("the section header table runs past the end of the file");
+  if (eh.e_shentsize != sizeof(Elf64_Shdr)) corrupt("section header entries of the wrong size");
   std::size_t shstrndx = 0;
   GElf_Shdr namesh;
   if (elf_getshdrstrndx(e, &shstrndx) != 0 || shstrndx == 0 || shstrndx >= shnum ||
       !gelf_getshdr(elf_getscn(e, shstrndx), &namesh) || namesh.sh_type != SHT_STRTAB)
-    corrupt("the section names are not in a string table");
+    corrupt("section names not in a string table");
   GuestAddr lowest = ~GuestAddr{0};
   for (const auto& seg : img.segments) lowest = std::min(lowest, seg.vaddr);
   for (std::size_t i = 1; i < shnum; ++i) {
@@ -165,7 +169,7 @@ ElfImage parse_elf(const std::string& path, std::vector<std::uint8_t> bytes) {
     cannot_run(path, "is not a little-endian 64-bit ELF; build it with GOARCH=amd64");
   if (size < sizeof(Elf64_Ehdr)) cannot_run(path, "is a truncated ELF file (the header is cut off); rebuild it");
   if (b[EI_VERSION] != EV_CURRENT)
-    cannot_run(path, fmt::format("is a corrupt ELF file (ELF version {}, not 1); rebuild it", b[EI_VERSION]));
+    cannot_run(path, fmt::format("corrupt ELF file (ELF version {}, not 1); rebuild it", b[EI_VERSION]));
 
   Elf64_Ehdr eh;
   std::memcpy(&eh, b.data(), sizeof eh);
@@ -190,8 +194,8 @@ ElfImage parse_elf(const std::string& path, std::vector<std::uint8_t> bytes) {
   if (!h.e || elf_kind(h.e) != ELF_K_ELF) {
     // elf_errmsg(-1) says "(no error)" when libelf only declined the file.
     const int code = elf_errno();
-    cannot_run(path, code ? fmt::format("is a corrupt ELF file ({}); rebuild it", elf_errmsg(code))
-                          : std::string("is a corrupt ELF file; rebuild it"));
+    cannot_run(path, code ? fmt::format("corrupt ELF file ({}); rebuild it", elf_errmsg(code))
+                          : std::string("corrupt ELF file; rebuild it"));
   }
 
   img.entry = eh.e_entry;
@@ -200,7 +204,7 @@ ElfImage parse_elf(const std::string& path, std::vector<std::uint8_t> bytes) {
   for (unsigned i = 0; i < eh.e_phnum; ++i) {
     GElf_Phdr ph;
     if (!gelf_getphdr(h.e, static_cast<int>(i), &ph))
-      cannot_run(path, "is a corrupt ELF file (bad program header); rebuild it");
+      cannot_run(path, "corrupt ELF file (bad program header); rebuild it");
     if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC)
       cannot_run(path, "is dynamically linked; gostep runs static programs: build with CGO_ENABLED=0");
     if (ph.p_type == PT_PHDR) img.phdr_addr = ph.p_vaddr;
@@ -209,7 +213,7 @@ ElfImage parse_elf(const std::string& path, std::vector<std::uint8_t> bytes) {
       cannot_run(path, fmt::format("has a PT_LOAD segment at {:#x} whose file bytes run past the end of "
                                    "the file (truncated or corrupt); rebuild it", ph.p_vaddr));
     if (ph.p_filesz > ph.p_memsz)
-      cannot_run(path, "is a corrupt ELF file (a segment's file size exceeds its memory size)");
+      cannot_run(path, "corrupt ELF file (a segment's file size exceeds its memory size)");
     if (ph.p_memsz > kUserTop || ph.p_vaddr >= kUserTop || ph.p_memsz > kUserTop - ph.p_vaddr ||
         ph.p_vaddr < 0x1000)
       cannot_run(path, fmt::format("has a PT_LOAD segment at {:#x} of {:#x} bytes that does not fit in "

@@ -120,7 +120,7 @@ Result<std::uint64_t> Symbolizer::resolve(std::string_view loc) const {
   }
   if (const std::size_t plus = loc.rfind('+'); plus != std::string_view::npos && plus > 0) {
     auto off = parse_number(loc.substr(plus + 1));
-    if (!off) return Error{fmt::format("'{}': bad offset '{}'", clip_typed(loc), clip_typed(loc.substr(plus + 1)))};
+    if (!off) return Error{fmt::format("'{}': the offset after '+' is not a number", clip_typed(loc, 30))};
     auto base = address_of(loc.substr(0, plus));
     if (!base) return base;
     return *base + *off;

@@ -34,7 +34,7 @@ Session::Session(const std::string& path, ProcessOptions options) : image_(load_
     if (auto f = dwarf_->field("runtime.g", "m")) off.g_m = static_cast<std::int64_t>(f->offset);
   } else if (image_.has_debug_sections) {
     // The sections are there but unreadable: the file is damaged, no build flag explains it.
-    model_error_ = fmt::format("{}: its DWARF is damaged ({}); rebuild it to see g, m and p", path, why);
+    model_error_ = fmt::format("{}: its DWARF is damaged ({}); rebuild it", path, why);
   } else {
     model_error_ = fmt::format("{} has no DWARF; rebuild it without -ldflags=-w to see g, m and p", path);
   }

@@ -39,7 +39,7 @@ int DumpCommand::execute() {
   for (const auto& loc : at_) {
     auto r = s.resolve(loc);
     if (!r) {
-      fmt::print(stderr, "gostep: --at {}: {}\n", model::clip_typed(loc, 30), r.error());
+      fmt::print(stderr, "gostep: --at: {}\n", r.error());  // the error names the LOC (clipped)
       return 125;
     }
     targets.push_back(*r);

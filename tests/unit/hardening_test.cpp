@@ -89,7 +89,7 @@ TEST(Hardening, DwarfFromMemoryIsDwarfFromTheFile) {
 // two-line error, the file name being echoed as typed.
 TEST(Hardening, LocErrorsStayOneLine) {
   Session s(kHello, ProcessOptions{});
-  for (const std::string loc : {std::string("crpo.go:\xd2\x9e\x9d\x96\xcf\xff\n\xff\x31\x30?0"),
+  for (const std::string& loc : {std::string("crpo.go:\xd2\x9e\x9d\x96\xcf\xff\n\xff\x31\x30?0"),
                                 std::string("a\nb"), std::string("proc.go:1\n2"), std::string("main.main+\n"),
                                 std::string("milestone:x\ny"), std::string("insn:\n"), std::string(5000, '\n')}) {
     const auto r = s.resolve(loc);

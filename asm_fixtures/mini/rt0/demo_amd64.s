@@ -6,7 +6,7 @@
 // gostep-expect: g0.stack.hi - g0.stack.lo == 64*1024 - 104
 // gostep-expect: g0.stackguard0 == g0.stack.lo && g0.stackguard1 == g0.stack.lo
 // gostep-expect: g0.stack.hi == $sp && $sp % 16 == 0
-// gostep-expect: *($sp + 24) == 1 && *($sp + 32) == $sp + 5*8 + 8
+// gostep-expect: *($sp + 24) == 1 && *($sp + 32) >= $sp + 5*8 + 8 && *($sp + 32) < $sp + 5*8 + 8 + 16
 // gostep-break: g0.stack.lo
 #include "textflag.h"
 #include "../runtime_offsets.h"
