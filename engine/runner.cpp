@@ -60,7 +60,7 @@ model::Result<StopEvent> Runner::run() {
   if (cmd_.kind == RunKind::start) {
     t_.queued_signals_.clear();  // a new run: the signals queued in the last one were its inputs
     // In a recorded session, instruction 0 again at once (the state is the same as a new process's).
-    t_.restart();
+    t_.restart(/*new_run=*/true);
     tid_ = t_.selected_tid_;
   } else if (t_.ended() && !backwards) {
     return model::Error{"The program is not being run; \"run\" starts it again."};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/host_io_posix.h"
 #include "emulator/linux/syscall_table.h"
 #include "engine/closure.h"
 
@@ -21,7 +22,21 @@ std::string wait_name(const Thread& t) {
   return "blocked";
 }
 
-Target::Target(const std::string& path, ProcessOptions options) : s_(path, std::move(options)), sources_(path) {
+namespace {
+
+// The session's processes talk to the host through `replay`, which talks to
+// the host the options name (or the real one).
+ProcessOptions through(ProcessOptions o, std::shared_ptr<ReplayHostIo>& replay) {
+  std::shared_ptr<HostIo> host = o.host_io;
+  if (!host) host = std::make_shared<PosixHostIo>(o.stdin_fd, o.stdout_fd, o.stderr_fd, o.terminals_visible, o.wake_fd);
+  replay = std::make_shared<ReplayHostIo>(std::move(host));
+  o.host_io = replay;
+  return o;
+}
+
+}  // namespace
+
+Target::Target(const std::string& path, ProcessOptions options) : s_(path, through(std::move(options), host_)), sources_(path) {
   selected_tid_ = s_.process().current().tid;
 }
 
@@ -227,7 +242,8 @@ void Target::queue_signal(int sig) {
   s_.process().queue_user_signal(sig);
 }
 
-void Target::restart() {
+void Target::restart(bool new_run) {
+  host_->begin_run(/*replay_output=*/!new_run);
   s_.restart();
   stops_.forget_installed();
   stops_.sync(s_.process());

@@ -21,6 +21,7 @@
 #include "engine/stack.h"
 #include "engine/stop_event.h"
 #include "engine/stops.h"
+#include "emulator/host_io_replay.h"
 #include "runtime_model/result.h"
 #include "session/session.h"
 
@@ -131,8 +132,10 @@ class Target {
   // program runs again (Process::queue_user_signal). Remembered with its
   // instruction count, so that goto re-enacting the run queues it again there.
   void queue_signal(int sig);
-  // A fresh process at the entry point (run uses it).
-  void restart();
+  // A fresh process at the entry point. `new_run` (the user's `run`): the
+  // guest's output is shown again; otherwise (time travel re-executing the
+  // past) outside effects are not repeated (ReplayHostIo).
+  void restart(bool new_run = false);
   // kill: the program is not being run until `run` (a fresh process waits at the entry point).
   void kill() {
     restart();
@@ -144,6 +147,10 @@ class Target {
   // Whether an evaluation failed only on a name that is a local or argument at one of `addrs`.
   bool names_local_at(const EvalError& e, const std::vector<GuestAddr>& addrs) const;
   friend class Recording;
+  // Between the Linux layer and the host for every process of this session,
+  // so that re-executing the past has its outside effects once (declared
+  // before s_: the session's first process already talks through it).
+  std::shared_ptr<ReplayHostIo> host_;
   Session s_;
   SourceLocator sources_;
   StopTable stops_;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "elf_patch.h"
 #include "subprocess.h"
 
 namespace gostep::test {
@@ -67,6 +68,40 @@ TEST(DebugReverse, ReverseCommandsAtThePrompt) {
   EXPECT_HAS(r.err, "Target is not recording");
   EXPECT_HAS(r.out, "in runtime.newproc.func1");
   EXPECT_HAS(r.out, "Breakpoint 1, ");
+}
+
+}  // namespace
+}  // namespace gostep::test
+
+namespace gostep::test {
+namespace {
+
+// Outside effects happen once: going back re-executes from the entry, but what
+// the guest wrote is not written again and what it read reads the same (the
+// --stdin file has been read to its end by then).
+RunResult debug_echo(const std::string& dir, const std::vector<std::string>& commands) {
+  std::vector<std::string> args = {"debug", std::string(GOSTEP_GO_DIR) + "/echo", "--batch", "--stdin", dir + "/in"};
+  for (const auto& c : commands) args.insert(args.end(), {"-ex", c});
+  return run_gostep(args);
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+TEST(DebugReverse, OutputIsWrittenOnceAndInputReadsTheSame) {
+  TempDir dir;
+  write_bytes(dir.file("in"), {'a', 'b', 'c', '\n'}, false);
+  const RunResult back = debug_echo(dir.path(), {"continue", "goto insn:1000", "continue", "reverse-stepi 3", "continue"});
+  EXPECT_EQ(back.status, 0) << back.out << back.err;
+  EXPECT_EQ(count(back.out, "exited normally"), 3u) << back.out;
+  EXPECT_EQ(count(back.err, "abc\n"), 1u) << back.err;
+  EXPECT_EQ(count(back.err, "echo: 4 bytes"), 1u) << back.err;
+  // `run` is a new run: its output is shown again, from the same input.
+  const RunResult again = debug_echo(dir.path(), {"continue", "run"});
+  EXPECT_EQ(count(again.err, "abc\necho: 4 bytes\n"), 2u) << again.err;
 }
 
 }  // namespace

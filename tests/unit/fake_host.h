@@ -28,6 +28,7 @@ class FakeHost : public HostIo {
   std::vector<std::string> asked;          // every absolute path looked at
   std::vector<std::string> roots;
   std::string out;                         // what the guest wrote to stdout and stderr
+  std::string in;                          // what stdin still has to give
 
   void add_file(const std::string& path, const std::string& data, std::uint32_t perm = 0644) {
     files[path] = {vfs::NodeKind::file, data, perm};
@@ -113,7 +114,12 @@ class FakeHost : public HostIo {
     return 0;
   }
   StreamKind stream_kind(int) override { return StreamKind::pipe; }
-  std::int64_t read_stream(int, void*, std::uint64_t) override { return 0; }
+  std::int64_t read_stream(int, void* buf, std::uint64_t n) override {
+    const std::size_t k = std::min<std::size_t>(n, in.size());
+    std::memcpy(buf, in.data(), k);
+    in.erase(0, k);
+    return static_cast<std::int64_t>(k);
+  }
   std::int64_t write_stream(int, const void* buf, std::uint64_t n) override {
     out.append(static_cast<const char*>(buf), n);
     return static_cast<std::int64_t>(n);
