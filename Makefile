@@ -38,9 +38,10 @@ build-fuzz: build $(BUILD_FUZZ)/CMakeCache.txt
 	cmake -S . -B $(BUILD_FUZZ) -DGOSTEP_FUZZ_RUNS=$(FUZZ_RUNS)
 	cmake --build $(BUILD_FUZZ) --target fuzz_all -j $(JOBS)
 
-# The main job: until the guided tour exists, run the bundled hello program.
+# The main job: the guided tour of the bundled hello program (keys on a terminal;
+# it runs through its pages when stdin or stdout is not one).
 run: build
-	./$(BUILD)/gostep run --stats $(BUILD)/asm_fixtures/go/hello
+	./$(BUILD)/gostep tour
 
 # The whole suite, in the normal and the sanitizer (ASan + UBSan) builds, then
 # each fuzz target for a short fixed run.

@@ -18,6 +18,7 @@
 #include "engine/locals.h"
 #include "engine/recording.h"
 #include "engine/sources.h"
+#include "engine/milestone_timeline.h"
 #include "engine/stack.h"
 #include "engine/stop_event.h"
 #include "engine/stops.h"
@@ -88,6 +89,12 @@ class Target {
   // The runtime's state seen from thread `tid` (requires session().model()).
   model::RuntimeState runtime_state(int tid);
   Backtrace backtrace(int tid) { return engine::backtrace(s_, tid); }
+  // Where each milestone falls in time: computed once, by a run of a fresh copy
+  // of the program (this one is not moved).
+  const std::vector<MilestoneTime>& milestone_timeline() {
+    if (!timeline_) timeline_ = engine::milestone_timeline(s_.image().path, s_.options());
+    return *timeline_;
+  }
 
   // Where the program's source files are (`directory`, `set substitute-path`).
   SourceLocator& sources() { return sources_; }
@@ -167,6 +174,7 @@ class Target {
   std::vector<UserSignal> queued_signals_;  // queue-signal, in order: inputs of this run
   Recording recording_{*this};
   StopReason last_rewind_;             // how the last rewind ended (the program may end before N)
+  std::optional<std::vector<MilestoneTime>> timeline_;
 };
 
 }  // namespace gostep::engine

@@ -26,9 +26,11 @@ CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
 
 }  // namespace
 
-void add_run_options(CLI::App& cmd, RunOptions& o) {
-  cmd.add_option("PROG", o.prog, "The Go program to run (a static linux/amd64 executable)")
-      ->required();
+void add_run_options(CLI::App& cmd, RunOptions& o, bool prog_required) {
+  cmd.add_option("PROG", o.prog,
+                 prog_required ? "The Go program to run (a static linux/amd64 executable)"
+                               : "The Go program to run (a static linux/amd64 executable; default: the bundled hello)")
+      ->required(prog_required);
   cmd.add_option("ARGS", o.args, "Arguments for the program; put them after --");
   cmd.add_option("--env", o.env, "Add K=V to the guest's environment (repeatable; it starts empty)")
       ->type_name("K=V")
@@ -60,7 +62,9 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
       });
   cmd.add_flag("--enosys", o.enosys,
                "Answer system calls gostep does not provide with ENOSYS instead of stopping (they are listed at exit)");
-  cmd.add_option("--color", o.color, "auto, always or never (accepted for scripts; this version prints no colour)")
+  cmd.add_option("--color", o.color,
+                 "Colour: auto (on a terminal, unless NO_COLOR is set), always or never; it marks changed values, "
+                 "the current thread or milestone, and warnings")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 

@@ -32,8 +32,8 @@ struct RunOptions {
 // Parses one --dir HOSTDIR[:GUESTDIR][:rw]: "" on success, else what is wrong.
 std::string parse_dir_grant(const std::string& spec, DirGrant& out);
 
-// Adds PROG, ARGS and the shared options to a subcommand.
-void add_run_options(CLI::App& cmd, RunOptions& o);
+// Adds PROG, ARGS and the shared options to a subcommand (PROG optional for the tour).
+void add_run_options(CLI::App& cmd, RunOptions& o, bool prog_required = true);
 
 ProcessOptions to_process_options(const RunOptions& o);
 

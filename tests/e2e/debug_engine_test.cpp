@@ -89,7 +89,8 @@ TEST(DebugEngine, SteppingABlockedThreadSaysSoAndStopsBeforeTheExit) {
   const auto r = debug("./hello", {"until main.main", "info threads", "thread 1001", "stepi"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_HAS(r.out, "thread 1001 is blocked in sleep: running the others until it runs");
-  EXPECT_HAS(r.out, "The program is about to end: thread 1000 is making exit_group; stopped before it");
+  // Wrapped at 100 columns, after the "; ".
+  EXPECT_HAS(r.out, "The program is about to end: thread 1000 is making exit_group;\n    stopped before it");
   EXPECT_HAS(r.out, "in runtime.exit.abi0+0x9 at sys_linux_amd64.s:59   [thread 1000, insn 333376]");
   EXPECT_LACKS(r.out, "exited normally");
   EXPECT_LACKS(r.out, "addb %al, (%rax)");  // never a made-up instruction

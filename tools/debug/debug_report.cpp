@@ -138,7 +138,7 @@ void Debugger::report_effects(const engine::Effects& fx, bool net, bool undone) 
     if (reg == Reg::rip || fx.before[reg] == fx.after[reg]) continue;
     // Undone, the change runs the other way: what it had become, back to what it was.
     const auto from = undone ? fx.after[reg] : fx.before[reg], to = undone ? fx.before[reg] : fx.after[reg];
-    s += fmt::format("   {:<8}{} -> {}\n", reg_name(reg), hex(from), hex(to));
+    s += fmt::format("   {:<8}{} -> {}\n", reg_name(reg), hex(from), paint_(Paint::changed, hex(to)));
   }
   // A call can write hundreds of named words: the first few, then counts (all of them are in the JSON).
   constexpr std::size_t kNamedShown = 12;
@@ -146,7 +146,7 @@ void Debugger::report_effects(const engine::Effects& fx, bool net, bool undone) 
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& w = fx.writes[i];
     s += fmt::format("   mem     {}{}: {} -> {}{}\n", hex(w.addr), w.symbol.empty() ? "" : " " + w.symbol,
-                     bytes_hex(undone ? w.after : w.before), bytes_hex(undone ? w.before : w.after),
+                     bytes_hex(undone ? w.after : w.before), paint_(Paint::changed, bytes_hex(undone ? w.before : w.after)),
                      w.by_kernel ? " (" + kernel_words(w.cause) + ")" : "");
   }
   if (shown < fx.writes.size())
@@ -155,7 +155,7 @@ void Debugger::report_effects(const engine::Effects& fx, bool net, bool undone) 
     s += fmt::format("   mem     {}{} other word{} written\n", fx.writes.empty() ? "" : "and ", with_commas(fx.unnamed_writes),
                      fx.unnamed_writes == 1 ? "" : "s");
   for (const auto& f : fx.fields)
-    s += fmt::format("   field   {}: {} -> {}\n", f.path, undone ? f.after : f.before, undone ? f.before : f.after);
+    s += fmt::format("   field   {}: {} -> {}\n", f.path, undone ? f.after : f.before, paint_(Paint::changed, undone ? f.before : f.after));
   for (const auto& c : fx.syscalls) s += syscall_line(c);
   say(s);
 }
@@ -181,7 +181,7 @@ void Debugger::report(const engine::StopEvent& ev) {
   if (ev.has(StopCause::before_exit))
     say(fmt::format("The program is about to end: thread {} is making exit_group; stopped before it "
                     "(\"continue\" lets it exit).\n", ev.tid));
-  if (ev.thread_changed) say(fmt::format("[Switching to thread {}]\n", ev.tid));
+  if (ev.thread_changed) say(paint_(Paint::current, fmt::format("[Switching to thread {}]", ev.tid)) + "\n");
   std::string lead;
   for (const auto& b : ev.breakpoints)
     lead = fmt::format("\n{} {}, ", b.temporary ? "Temporary breakpoint" : "Breakpoint", b.number);
@@ -195,7 +195,7 @@ void Debugger::report(const engine::StopEvent& ev) {
     const std::string old_v = w.old_value ? format_value(*w.old_value, 0, peek) : "<unreadable>";
     const std::string new_v = w.new_value ? format_value(*w.new_value, 0, peek) : "<unreadable>";
     say(fmt::format("\nWatchpoint {}: {}\n\n", w.number, w.expr));
-    say(wrap("Old value = " + old_v) + wrap("New value = " + new_v));
+    say(wrap("Old value = " + old_v, width()) + wrap("New value = " + paint_(Paint::changed, new_v), width()));
     say(writer_line(w));
   }
   if (ev.catchpoint)
