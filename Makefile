@@ -24,9 +24,10 @@ build: deps $(BUILD)/CMakeCache.txt
 build-asan: deps $(BUILD_ASAN)/CMakeCache.txt
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 
-# The main job: until the guided tour exists, run the bundled hello program.
+# The main job: the guided tour of the bundled hello program (keys on a terminal;
+# it runs through its pages when stdin or stdout is not one).
 run: build
-	./$(BUILD)/gostep run --stats $(BUILD)/asm_fixtures/go/hello
+	./$(BUILD)/gostep tour
 
 # The whole suite, in the normal and the sanitizer (ASan + UBSan) builds.
 test: test-release test-asan

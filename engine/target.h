@@ -17,6 +17,7 @@
 #include "engine/goroutines.h"
 #include "engine/locals.h"
 #include "engine/sources.h"
+#include "engine/milestone_timeline.h"
 #include "engine/stack.h"
 #include "engine/stop_event.h"
 #include "engine/stops.h"
@@ -86,6 +87,12 @@ class Target {
   // The runtime's state seen from thread `tid` (requires session().model()).
   model::RuntimeState runtime_state(int tid);
   Backtrace backtrace(int tid) { return engine::backtrace(s_, tid); }
+  // Where each milestone falls in time: computed once, by a run of a fresh copy
+  // of the program (this one is not moved).
+  const std::vector<MilestoneTime>& milestone_timeline() {
+    if (!timeline_) timeline_ = engine::milestone_timeline(s_.image().path, s_.options());
+    return *timeline_;
+  }
 
   // Where the program's source files are (`directory`, `set substitute-path`).
   SourceLocator& sources() { return sources_; }
@@ -145,6 +152,7 @@ class Target {
   bool fresh_ = true;     // nothing has run since the process was created: a breakpoint at the entry fires
   bool killed_ = false;   // `kill`: not being run until `run`
   std::vector<int> last_breakpoints_;  // the breakpoints the last stop was at
+  std::optional<std::vector<MilestoneTime>> timeline_;
 };
 
 }  // namespace gostep::engine

@@ -56,6 +56,8 @@ class Session {
   // A warning to show once (another Go version), or empty.
   const std::string& version_warning() const { return version_warning_; }
   const std::vector<model::Milestone>& milestones() const { return milestones_; }
+  // What the process was started with (argv, environment, seed...).
+  const ProcessOptions& options() const { return options_; }
 
   // SYMBOL | SYMBOL+OFF | 0xADDR | FILE:LINE | insn:N | milestone:NAME
   model::Result<Location> resolve(const std::string& loc) const;

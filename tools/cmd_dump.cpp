@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
-#include "session/session.h"
+#include "color.h"
 #include "engine/state_json.h"
+#include "session/session.h"
 #include "state_text.h"
 #include "stop_report.h"
+#include "text_util.h"
 
 namespace gostep {
 
@@ -46,6 +49,11 @@ int DumpCommand::execute() {
   std::vector<bool> done(targets.size(), false);
   std::size_t left = targets.size();
   bool first = true;
+  // For people: the width of the terminal (or COLUMNS, or 100), and the values that
+  // changed since the previous stop painted when colour is on.
+  const std::size_t width = output_width(1);
+  Highlight hl{Palette(want_color(opts_.color, 1)), {}};
+  std::optional<model::RuntimeState> previous;
   while (left > 0) {
     std::vector<Location> pending;
     std::vector<std::size_t> index;
@@ -70,6 +78,10 @@ int DumpCommand::execute() {
     }
     const StopInfo stop = stop_info(s);
     const model::RuntimeState st = s.capture();
+    hl.changed.clear();
+    if (previous)
+      for (const auto& c : model::RuntimeModel::diff(*previous, st)) hl.changed.insert(c.path);
+    const bool abi0 = abi0_code(s.symbols(), stop.pc);
     for (std::size_t h : hit) {
       const std::size_t i = index[h];
       done[i] = true;
@@ -77,10 +89,11 @@ int DumpCommand::execute() {
       if (json_) {
         fmt::print("{}\n", dump_json(stop, st).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
       } else {
-        fmt::print("{}{}", first ? "" : "\n", state_text(stop, targets[i].text, st));
+        fmt::print("{}{}", first ? "" : "\n", fit_width(state_text(stop, targets[i].text, st, abi0, &hl), width));
         first = false;
       }
     }
+    previous = st;
     std::fflush(stdout);
   }
   return 0;

@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="cmake make g++ pkg-config binutils gdb
   libunicorn-dev libcapstone-dev libfmt-dev libcli11-dev libdw-dev libelf-dev
-  googletest libgtest-dev nlohmann-json3-dev libedit-dev
+  googletest libgtest-dev nlohmann-json3-dev libedit-dev libgraphviz-dev
   golang-1.19-go golang-1.19-src"
 
 missing=""

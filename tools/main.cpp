@@ -12,6 +12,8 @@
 #include "debug/cmd_debug.h"
 #include "cmd_run.h"
 #include "emulator/elf_image.h"
+#include "graph/cmd_graph.h"
+#include "tour/cmd_tour.h"
 
 namespace {
 
@@ -31,6 +33,9 @@ const char* const kFooter =
     "                                     g0, m0, TLS, Ps and run queues after newproc\n"
     "  gostep dump ./hello --at runtime.settls --at asm_amd64.s:268 --json\n"
     "  gostep debug ./hello -ex 'break runtime.settls' -ex continue -ex 'info tls'\n"
+    "  gostep tour                        a guided tour of the bootstrap (bundled hello)\n"
+    "  gostep tour ./prog --lang zh --auto\n"
+    "  gostep graph ./hello --at milestone:newproc_return --format svg -o newproc.svg\n"
     "\nExit status: the guest's own; 124 stopped by gostep (--max-insns, deadlock, unsupported\n"
     "system call), 125 usage error, 126 PROG cannot be run, 127 PROG not found, 128+N killed by\n"
     "signal N.";
@@ -52,12 +57,18 @@ int main(int argc, char** argv) {
   gostep::DebugCommand debug_cmd;
   CLI::App* debug = app.add_subcommand("debug", "Step through PROG at a gdb-like prompt from its entry point");
   debug_cmd.attach(*debug);
+  gostep::TourCommand tour_cmd;
+  CLI::App* tour = app.add_subcommand("tour", "A guided tour of the bootstrap, milestone by milestone (English or Chinese)");
+  tour_cmd.attach(*tour);
+  gostep::GraphCommand graph_cmd;
+  CLI::App* graph = app.add_subcommand("graph", "A picture of g0, m0, TLS, the Ps and the run queues at LOC");
+  graph_cmd.attach(*graph);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && !args[0].empty() && args[0][0] != '-' && args[0] != "run" && args[0] != "dump" &&
-      args[0] != "debug") {
-    fmt::print(stderr, "gostep: unknown command '{}'; the commands are run, dump and debug (see 'gostep --help')\n",
-               args[0]);
+      args[0] != "debug" && args[0] != "tour" && args[0] != "graph") {
+    fmt::print(stderr, "gostep: unknown command '{}'; the commands are run, dump, debug, tour and graph "
+               "(see 'gostep --help')\n", args[0]);
     return kUsageError;
   }
   if (const std::string err = gostep::extract_command_sources(args, debug_cmd.sources); !err.empty()) {
@@ -84,6 +95,8 @@ int main(int argc, char** argv) {
     if (run->parsed()) return run_cmd.execute();
     if (dump->parsed()) return dump_cmd.execute();
     if (debug->parsed()) return debug_cmd.execute();
+    if (tour->parsed()) return tour_cmd.execute();
+    if (graph->parsed()) return graph_cmd.execute();
   } catch (const gostep::LoadError& e) {
     fmt::print(stderr, "gostep: {}\n", e.what());
     return e.status;

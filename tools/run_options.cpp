@@ -2,9 +2,11 @@
 
 namespace gostep {
 
-void add_run_options(CLI::App& cmd, RunOptions& o) {
-  cmd.add_option("PROG", o.prog, "The Go program to run (a static linux/amd64 executable)")
-      ->required();
+void add_run_options(CLI::App& cmd, RunOptions& o, bool prog_required) {
+  cmd.add_option("PROG", o.prog,
+                 prog_required ? "The Go program to run (a static linux/amd64 executable)"
+                               : "The Go program to run (a static linux/amd64 executable; default: the bundled hello)")
+      ->required(prog_required);
   cmd.add_option("ARGS", o.args, "Arguments for the program; put them after --");
   cmd.add_option("--env", o.env, "Add K=V to the guest's environment (repeatable; it starts empty)")
       ->type_name("K=V")
@@ -22,7 +24,9 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
   cmd.add_option("--ncpu", o.ncpu, "CPUs the guest sees in its affinity mask (default 2)")
       ->check(CLI::Range(1, 64));
   cmd.add_flag("--stats", o.stats, "Print instruction counts, threads, virtual time and system calls to stderr");
-  cmd.add_option("--color", o.color, "auto, always or never (accepted for scripts; this version prints no colour)")
+  cmd.add_option("--color", o.color,
+                 "Colour: auto (on a terminal, unless NO_COLOR is set), always or never; it marks changed values, "
+                 "the current thread or milestone, and warnings")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 

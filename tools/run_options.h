@@ -25,8 +25,8 @@ struct RunOptions {
   std::string color = "auto";
 };
 
-// Adds PROG, ARGS and the shared options to a subcommand.
-void add_run_options(CLI::App& cmd, RunOptions& o);
+// Adds PROG, ARGS and the shared options to a subcommand (PROG optional for the tour).
+void add_run_options(CLI::App& cmd, RunOptions& o, bool prog_required = true);
 
 ProcessOptions to_process_options(const RunOptions& o);
 

@@ -36,44 +36,6 @@ std::string trim(const std::string& s) {
 std::size_t edit_distance(const std::string& a, const std::string& b) { return model::edit_distance(a, b); }
 
 
-// Columns on a terminal: UTF-8 continuation bytes take none ("runtime·settls").
-std::size_t columns(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-// At most `width` columns, "..." marking a cut; never splits a UTF-8 sequence.
-std::string clip(const std::string& s, std::size_t width) {
-  if (columns(s) <= width) return s;
-  std::string out;
-  std::size_t cols = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80) {
-      if (cols + 3 >= width) break;
-      ++cols;
-    }
-    out += s[i];
-  }
-  return out + "...";
-}
-
-// One line broken at spaces into lines of at most 100 columns, the rest indented.
-std::string wrap(const std::string& line) {
-  std::string out, rest = line;
-  while (columns(rest) > kColumns) {
-    // After a ", " when there is one (between fields), else at a space.
-    std::size_t cut = rest.rfind(", ", kColumns - 2);
-    if (cut != std::string::npos && cut >= 20) ++cut;
-    else cut = rest.rfind(' ', kColumns);
-    if (cut == std::string::npos || cut < 20) break;
-    out += rest.substr(0, cut) + "\n";
-    rest = "    " + rest.substr(cut + 1);
-  }
-  return out + rest + "\n";
-}
-
 // Tabs to spaces at 4-column stops, so that widths can be counted.
 std::string expand_tabs(const std::string& s) {
   std::string out;

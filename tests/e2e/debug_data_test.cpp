@@ -101,11 +101,21 @@ TEST(DebugData, PrintRegistersRuntimePathsFormatsAndHistory) {
   EXPECT_LINE(r.out, "still here");
 }
 
+// Messages as gostep wrote them before fitting them to the width (100 columns
+// here): a line that did not fit continues on lines indented by 4, joined back.
+std::string unwrapped(std::string s) {
+  for (std::size_t at = s.find("\n    "); at != std::string::npos; at = s.find("\n    ", at)) s.replace(at, 5, " ");
+  return s;
+}
+
 TEST(DebugData, PrintErrorsAreOneLineAndSuggestCloseNames) {
-  const RunResult r = debug(at_settls({"p runtime.ncpux", "p ncpu", "p g0.stackguard", "p/q 1", "p/2x 1", "p/xg 1",
+  RunResult r = debug(at_settls({"p runtime.ncpux", "p ncpu", "p g0.stackguard", "p/q 1", "p/2x 1", "p/xg 1",
                                        "p *0", "p $9", "p $$5", "p (1", "p &1", "p 5"}));
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.status, 1);  // --batch: some command failed
+  // The one message longer than 100 columns is wrapped (at a field boundary).
+  EXPECT_NE(r.err.find("stackguard0,\n    stackguard1?"), std::string::npos) << r.err;
+  r.err = unwrapped(r.err);
   EXPECT_LINE(r.err, "No symbol \"runtime.ncpux\" in the runtime model. Did you mean runtime.ncpu?");
   EXPECT_LINE(r.err, "No symbol \"ncpu\" in the runtime model. Did you mean runtime.ncpu?");
   EXPECT_LINE(r.err, "There is no member named stackguard in g0 (runtime.g). Did you mean: stack, stackguard0, "
@@ -118,7 +128,7 @@ TEST(DebugData, PrintErrorsAreOneLineAndSuggestCloseNames) {
   EXPECT_LINE(r.err, "History is empty: print a value first.");
   EXPECT_LINE(r.err, "missing ')'");
   EXPECT_LINE(r.err, "Attempt to take address of value not located in memory.");
-  EXPECT_EQ(lines_of(r.err).size(), 11u) << r.err;  // one line each
+  EXPECT_EQ(lines_of(r.err).size(), 11u) << r.err;  // one message each
   // Failed prints take no history number.
   EXPECT_LINE(r.out, "$1 = 5");
 }

@@ -89,7 +89,8 @@ TEST(DebugEngine, SteppingABlockedThreadSaysSoAndStopsBeforeTheExit) {
   const auto r = debug("./hello", {"until main.main", "info threads", "thread 1001", "stepi"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_HAS(r.out, "thread 1001 is blocked in sleep: running the others until it runs");
-  EXPECT_HAS(r.out, "The program is about to end: thread 1000 is making exit_group; stopped before it");
+  // Wrapped at 100 columns, after the "; ".
+  EXPECT_HAS(r.out, "The program is about to end: thread 1000 is making exit_group;\n    stopped before it");
   EXPECT_HAS(r.out, "in runtime.exit.abi0+0x9 at sys_linux_amd64.s:59   [thread 1000, insn 333376]");
   EXPECT_LACKS(r.out, "exited normally");
   EXPECT_LACKS(r.out, "addb %al, (%rax)");  // never a made-up instruction
@@ -106,8 +107,10 @@ TEST(DebugEngine, CtrlCStopsTheGuestAndThePromptGoesOn) {
   // The loop fixture spins forever: Ctrl-C (SIGINT to gostep) stops it and the prompt reads on.
   // Several Ctrl-Cs, spread out, so that one lands while the guest runs however slow the start
   // (a sanitizer build on a busy machine); the others land at the prompt and only drop a line.
+  // None before 2 s: until main() has installed the handler a SIGINT kills gostep, and the ASan
+  // build, with Graphviz's libraries to load, took about a second to reach main() on a busy machine.
   const auto r = debug(asm_fixture("loop"), {}, false, "continue\nquit\n",
-                       {{800, SIGINT}, {1600, SIGINT}, {3200, SIGINT}, {6400, SIGINT}, {12800, SIGINT}});
+                       {{2000, SIGINT}, {4000, SIGINT}, {8000, SIGINT}, {16000, SIGINT}, {32000, SIGINT}});
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.err;  // never killed by SIGINT
   EXPECT_HAS(r.out, "Interrupted (Ctrl-C).");

@@ -144,8 +144,9 @@ TEST(DebugStack, StepCountEndsInALoopAndSaysWhereItIs) {
   // stackinit's loop (inlined in schedinit): step 8 goes round it twice.
   const auto r = debug_hello({"set show-effects off", "break runtime.schedinit", "continue", "next 40", "step 4"});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("0x43517c in runtime.stackinit (inlined in runtime.schedinit+0x9c) at stack.go:183   [thread 1000, "
-                       "insn 20052]\n"),
+  // 105 columns: wrapped at 100, between the stop's place and its [thread, insn].
+  EXPECT_NE(r.out.find("0x43517c in runtime.stackinit (inlined in runtime.schedinit+0x9c) at stack.go:183\n"
+                       "    [thread 1000, insn 20052]\n"),
             std::string::npos)
       << r.out;
 }

@@ -3,6 +3,8 @@
 # exit status) with a golden file. With GOSTEP_UPDATE_GOLDENS=1 it rewrites
 # the golden instead (`make goldens`), for review with git diff.
 # usage: run_golden.sh GOLDEN WORKDIR COMMAND [ARGS...]
+# Goldens do not depend on the terminal or locale of whoever runs them.
+unset COLUMNS NO_COLOR LANG LC_ALL LC_MESSAGES
 golden=$1
 dir=$2
 shift 2

@@ -11,7 +11,11 @@
 
 #include "debugger.h"
 #include "line_reader.h"
+#include "prompt_loop.h"
+#include "tools/tour/tour.h"
 #include "engine/target.h"
+#include "tools/color.h"
+#include "tools/text_util.h"
 
 namespace gostep {
 
@@ -57,30 +61,17 @@ void DebugCommand::attach(CLI::App& cmd) {
   cmd.add_option("--command,-x", ignored_, "Run the commands in FILE (-x FILE; '#' lines are echoed)")->type_name("FILE");
 }
 
-namespace {
-
-// Ctrl-C: the guest stops at the next instruction boundary (the engine's
-// interrupt); at the prompt the line is dropped. gostep never dies of SIGINT here.
-engine::Target* g_target = nullptr;
-volatile std::sig_atomic_t g_sigint = 0;
-
-extern "C" void on_sigint(int) {
-  g_sigint = 1;
-  if (g_target) g_target->request_interrupt();
+tour::TourOptions DebugCommand::tour_options(bool interactive_input) const {
+  tour::TourOptions o;
+  o.lang = tour::lang_from_env();
+  o.interactive = interactive_input && isatty(1);
+  o.paint = Palette(want_color(opts_.color, 1));
+  o.prog = opts_.prog;
+  return o;
 }
-
-void install_sigint_handler() {
-  struct sigaction sa {};
-  sa.sa_handler = on_sigint;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a read at the prompt returns, and the line is dropped
-  sigaction(SIGINT, &sa, nullptr);
-}
-
-}  // namespace
 
 int DebugCommand::execute() {
-  install_sigint_handler();  // before anything is loaded: from here on Ctrl-C never kills gostep
+  install_sigint_handler(nullptr);  // before anything is loaded: from here on Ctrl-C never kills gostep
   ProcessOptions po = to_process_options(opts_);
   po.track_writes = true;
   po.stdin_fd = -1;
@@ -109,10 +100,10 @@ int DebugCommand::execute() {
   engine::Target target(opts_.prog, po);
   DebugOptions dopts;
   dopts.json = json_;
-  dopts.color = false;
+  dopts.color = !json_ && want_color(opts_.color, 1);
   Debugger dbg(target, dopts);
-  g_target = &target;
-  if (!json_) fmt::print("{}", dbg.banner());
+  install_sigint_handler(&target);
+  if (!json_) fmt::print("{}", fit_width(dbg.banner(), dbg.width()));
   std::fflush(stdout);
 
   // --batch: 1 when any command failed, else 0 (the guest's own exit status is in
@@ -124,6 +115,7 @@ int DebugCommand::execute() {
     if (kind == 'e') {
       quit = !dbg.execute(arg);
       any_failed |= dbg.last_failed();
+      if (!quit && dbg.take_tour_request()) quit = !run_tour_from_prompt(dbg, tour_options(false));
       continue;
     }
     std::ifstream in(arg);
@@ -139,42 +131,19 @@ int DebugCommand::execute() {
         any_failed = true;
         break;
       }
+      if (!quit && dbg.take_tour_request()) quit = !run_tour_from_prompt(dbg, tour_options(false));
     }
   }
   if (batch_ || quit) {
-    g_target = nullptr;
+    install_sigint_handler(nullptr);
     return any_failed ? 1 : 0;
   }
 
   LineReader reader("(gostep) ", [&dbg](const std::string& line) { return dbg.complete(line); });
-  std::string last;
-  for (;;) {
-    g_sigint = 0;
-    auto line = reader.read();
-    if (!line) {
-      if (g_sigint) {  // Ctrl-C at the prompt: a fresh line, as gdb does
-        fmt::print("\n");
-        std::fflush(stdout);
-        reader.reset();
-        continue;
-      }
-      break;
-    }
-    if (!reader.interactive() && !json_) {
-      // Echo piped commands after a prompt, like a transcript.
-      fmt::print("(gostep) {}\n", *line);
-      std::fflush(stdout);
-    }
-    // As in gdb, an empty line at the prompt repeats a stepping or examining command.
-    if (line->find_first_not_of(" \t") == std::string::npos) {
-      if (last.empty()) continue;
-      *line = last;
-    } else {
-      last = Debugger::repeatable(*line) ? *line : "";
-    }
-    if (!dbg.execute(*line)) break;
-  }
-  g_target = nullptr;
+  // `tour` at the prompt runs the tour from here; leaving it comes back to the prompt.
+  while (run_prompt(dbg, reader) == PromptExit::tour)
+    if (!run_tour_from_prompt(dbg, tour_options(reader.interactive()))) break;
+  install_sigint_handler(nullptr);
   return 0;
 }
 

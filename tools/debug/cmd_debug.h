@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/run_options.h"
+#include "tools/tour/tour.h"
 
 namespace gostep {
 
@@ -21,6 +22,7 @@ class DebugCommand {
   std::vector<std::pair<char, std::string>> sources;
 
  private:
+  tour::TourOptions tour_options(bool interactive_input) const;
   RunOptions opts_;
   bool batch_ = false;
   bool json_ = false;

@@ -1,7 +1,8 @@
-// x/FMT and disassemble: memory and code as gdb shows them, in 100 columns.
+// x/FMT and disassemble: memory and code as gdb shows them, in the output's width.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "debugger.h"
 #include "examine.h"
@@ -105,6 +106,8 @@ void Debugger::cmd_disassemble(const Args& a) {
   if (!t_.read_memory(lo, code.data(), code.size()))
     return error(fmt::format("Cannot access memory at address {:#x}", lo));
   const Disassembler dis(att_syntax_ ? Disassembler::Syntax::att : Disassembler::Syntax::intel);
+  // A listing keeps one instruction per line: long lines are clipped, not wrapped.
+  const std::size_t listing_width = width() ? width() : SIZE_MAX;
   std::string s = head + "\n";
   json insns = json::array();
   std::string last_src;
@@ -118,7 +121,7 @@ void Debugger::cmd_disassemble(const Args& a) {
       src_short = src->short_form();
       if (src_short != last_src) {
         const auto text = sources_.line(src->full_path, src->line);
-        s += clip(expand_tabs(text && !text->empty() ? src_short + "  " + *text : src_short), kColumns) + "\n";
+        s += clip(expand_tabs(text && !text->empty() ? src_short + "  " + *text : src_short), listing_width) + "\n";
         last_src = src_short;
       }
     }
@@ -132,7 +135,8 @@ void Debugger::cmd_disassemble(const Args& a) {
       const std::string name = code_label(t_, at);
       where = fmt::format("{:<{}}", name.empty() ? ":" : "<" + name + ">:", label_width);
     }
-    s += clip(fmt::format("{}{:#x} {} {}", at == pc ? "=> " : "   ", at, where, text), kColumns) + "\n";
+    const std::string row = clip(fmt::format("{}{:#x} {} {}", at == pc ? "=> " : "   ", at, where, text), listing_width);
+    s += (at == pc ? paint_(Paint::current, row) : row) + "\n";
     insns.push_back({{"addr", hex(at)},
                      {"offset", at - (relative_to_function ? base : lo)},
                      {"insn", text},

@@ -55,27 +55,28 @@ void Debugger::cmd_info_views(const std::string& what, const std::string& arg) {
   nlohmann::ordered_json dump = dump_json(stop_info(s), st);
   const model::RuntimeModel& m = *s.model();
   if (what == "g0") {
-    say(g_text("g0", st.g0));
+    say(g_text("g0", st.g0, &changed_, "g0"));
     result_["g0"] = dump["g0"];
   } else if (what == "m0") {
-    say(m_text("m0", st.m0));
+    say(m_text("m0", st.m0, &changed_, "m0"));
     result_["m0"] = dump["m0"];
   } else if (what == "tls") {
-    say(tls_text(st.tls));
+    say(tls_text(st.tls, abi0_code(t_.symbols(), t_.pc(tid)), &changed_));
     std::string mine = fmt::format("thread {}", tid);
     if (st.tls.g && *st.tls.g == st.g0.addr) mine += ": this thread runs on g0 (the scheduler's stack)";
     say(fmt::format("         ({}; %fs:-8 is m.tls[0] of the thread's M)\n", mine));
     result_["tls"] = dump["tls"];
   } else if (what == "sched") {
-    say(sched_text(st.sched));
+    say(sched_text(st.sched, &changed_));
     result_["sched"] = dump["sched"];
   } else if (what == "p") {
     if (st.allp.empty()) say("allp is empty: schedinit has not created the Ps yet.\n");
-    for (std::size_t i = 0; i < st.allp.size(); ++i) say(p_text(fmt::format("p{}", i), st.allp[i]));
+    for (std::size_t i = 0; i < st.allp.size(); ++i)
+      say(p_text(fmt::format("p{}", i), st.allp[i], &changed_, fmt::format("allp[{}]", i)));
     result_["allp"] = dump["allp"];
   } else if (what == "m") {
     if (st.allm.empty()) say("allm is empty: mcommoninit (in schedinit) has not linked m0 yet.\n");
-    for (const auto& mv : st.allm) say(m_text(fmt::format("m{}", mv.id), mv));
+    for (const auto& mv : st.allm) say(m_text(fmt::format("m{}", mv.id), mv, &changed_, m_path(st, mv)));
     result_["allm"] = dump["allm"];
   } else if (what == "g") {
     std::uint64_t addr = 0;
@@ -102,7 +103,7 @@ void Debugger::cmd_info_views(const std::string& what, const std::string& arg) {
     }
     const model::GView g = m.read_g(s.reader(), addr);
     const std::string label = addr == st.g0.addr ? "g0" : fmt::format("g{}", g.goid);
-    say(g_text(label, g));
+    say(g_text(label, g, &changed_, g_path(st, g)));
     nlohmann::ordered_json gj = dump["g0"];
     if (addr != st.g0.addr)
       for (const auto& x : dump["allgs"])
@@ -135,7 +136,7 @@ void Debugger::cmd_info_threads(const Args&) {
   const int sel = t_.selected_thread();
   for (const auto& t : t_.threads()) {
     const std::string state = t.waiting.empty() ? "runnable" : t.waiting;
-    s += fmt::format("{} {:<6} {:<20} {:#x} in {}\n", t.tid == sel ? "*" : " ", t.tid,
+    s += fmt::format("{} {:<6} {:<20} {:#x} in {}\n", t.tid == sel ? paint_(Paint::current, "*") : " ", t.tid,
                      fmt::format("thread {} ({})", t.tid, state), t.pc, t_.symbols().describe_code(t.pc));
     list.push_back(engine::thread_json(t, t.tid == sel, t_));
   }
@@ -207,12 +208,13 @@ void Debugger::cmd_milestones(const Args&) {
   const GuestAddr pc = t_.pc(t_.selected_thread());
   for (const auto& m : t_.session().milestones()) {
     if (!m.pc) {
-      s += fmt::format("  {:<17} (not found: {})\n", m.name, m.why_missing);
+      s += fmt::format("  {:<17} {}\n", m.name, paint_(Paint::warning, "(not found: " + m.why_missing + ")"));
       continue;
     }
     std::string where = t_.symbols().describe_code(*m.pc);
     if (auto src = t_.symbols().source(*m.pc)) where += "  " + src->short_form();
-    s += fmt::format("{} {:<17} {:#x} {}\n    {}\n", *m.pc == pc ? "=>" : "  ", m.name, *m.pc, where, m.description);
+    s += fmt::format("{} {:<17} {:#x} {}\n    {}\n", *m.pc == pc ? paint_(Paint::current, "=>") : "  ", m.name, *m.pc,
+                     where, m.description);
     list.push_back({{"name", m.name}, {"pc", hex(*m.pc)}, {"where", where}, {"description", m.description}});
   }
   s += "Go to one with \"until milestone:NAME\" or \"break milestone:NAME\".\n";

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <climits>
 
 #include "debugger.h"
@@ -153,7 +154,7 @@ void Debugger::cmd_list(const Args& a) {
   std::string s;
   json out = json::array();
   for (const auto& [n, text] : lines) {
-    s += clip(fmt::format("{:<8}{}", n, expand_tabs(text)), kColumns) + "\n";
+    s += clip(fmt::format("{:<8}{}", n, expand_tabs(text)), width() ? width() : SIZE_MAX) + "\n";
     out.push_back({{"line", n}, {"text", text}});
   }
   say(s);

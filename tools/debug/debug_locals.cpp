@@ -65,7 +65,10 @@ void Debugger::cmd_info_goroutines(const Args&) {
     if (state.rfind("_G", 0) == 0) state = state.substr(2);
     if (!g.wait_reason.empty()) state += ": " + g.wait_reason;
     std::string loc = g.user ? "User: " + where(*g.user) : g.current ? "Runtime: " + where(*g.current) : "?";
-    s += fmt::format("{} Goroutine {} - {} [{}]{}{}\n", g.goid == selected ? "*" : " ", g.goid, loc, state,
+    // Colour: the selected goroutine, and a status the last command changed.
+    if (changed_.has(fmt::format("g(goid={}).status", g.goid))) state = paint_(Paint::changed, state);
+    s += fmt::format("{} Goroutine {} - {} [{}]{}{}\n", g.goid == selected ? paint_(Paint::current, "*") : " ",
+                     g.goid, loc, state,
                      g.thread ? fmt::format(" (thread {})", g.thread) : "", g.system ? " (system)" : "");
     std::string created = g.go_function.empty() ? "" : g.go_function;
     if (g.go_source) created += " at " + g.go_source->short_form();

@@ -130,7 +130,7 @@ void Debugger::report_effects(const engine::Effects& fx, bool net) {
   for (int r = 0; r < kRegCount; ++r) {
     const Reg reg = static_cast<Reg>(r);
     if (reg == Reg::rip || fx.before[reg] == fx.after[reg]) continue;
-    s += fmt::format("   {:<8}{} -> {}\n", reg_name(reg), hex(fx.before[reg]), hex(fx.after[reg]));
+    s += fmt::format("   {:<8}{} -> {}\n", reg_name(reg), hex(fx.before[reg]), paint_(Paint::changed, hex(fx.after[reg])));
   }
   // A call can write hundreds of named words: the first few, then counts (all of them are in the JSON).
   constexpr std::size_t kNamedShown = 12;
@@ -138,14 +138,16 @@ void Debugger::report_effects(const engine::Effects& fx, bool net) {
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& w = fx.writes[i];
     s += fmt::format("   mem     {}{}: {} -> {}{}\n", hex(w.addr), w.symbol.empty() ? "" : " " + w.symbol,
-                     bytes_hex(w.before), bytes_hex(w.after), w.by_kernel ? " (" + kernel_words(w.cause) + ")" : "");
+                     bytes_hex(w.before), paint_(Paint::changed, bytes_hex(w.after)),
+                     w.by_kernel ? " (" + kernel_words(w.cause) + ")" : "");
   }
   if (shown < fx.writes.size())
     s += fmt::format("   mem     and {} more named word{}\n", fx.writes.size() - shown, fx.writes.size() - shown == 1 ? "" : "s");
   if (fx.unnamed_writes)
     s += fmt::format("   mem     {}{} other word{} written\n", fx.writes.empty() ? "" : "and ", with_commas(fx.unnamed_writes),
                      fx.unnamed_writes == 1 ? "" : "s");
-  for (const auto& f : fx.fields) s += fmt::format("   field   {}: {} -> {}\n", f.path, f.before, f.after);
+  for (const auto& f : fx.fields)
+    s += fmt::format("   field   {}: {} -> {}\n", f.path, f.before, paint_(Paint::changed, f.after));
   for (const auto& c : fx.syscalls) s += syscall_line(c);
   say(s);
 }
@@ -171,7 +173,7 @@ void Debugger::report(const engine::StopEvent& ev) {
   if (ev.has(StopCause::before_exit))
     say(fmt::format("The program is about to end: thread {} is making exit_group; stopped before it "
                     "(\"continue\" lets it exit).\n", ev.tid));
-  if (ev.thread_changed) say(fmt::format("[Switching to thread {}]\n", ev.tid));
+  if (ev.thread_changed) say(paint_(Paint::current, fmt::format("[Switching to thread {}]", ev.tid)) + "\n");
   std::string lead;
   for (const auto& b : ev.breakpoints)
     lead = fmt::format("\n{} {}, ", b.temporary ? "Temporary breakpoint" : "Breakpoint", b.number);
@@ -185,7 +187,7 @@ void Debugger::report(const engine::StopEvent& ev) {
     const std::string old_v = w.old_value ? format_value(*w.old_value, 0, peek) : "<unreadable>";
     const std::string new_v = w.new_value ? format_value(*w.new_value, 0, peek) : "<unreadable>";
     say(fmt::format("\nWatchpoint {}: {}\n\n", w.number, w.expr));
-    say(wrap("Old value = " + old_v) + wrap("New value = " + new_v));
+    say(wrap("Old value = " + old_v, width()) + wrap("New value = " + paint_(Paint::changed, new_v), width()));
     say(writer_line(w));
   }
   if (ev.catchpoint)

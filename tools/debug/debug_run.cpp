@@ -18,8 +18,15 @@ bool parse_count(const std::string& rest, std::uint64_t& n) {
 }  // namespace
 
 void Debugger::run_and_report(const engine::RunCommand& cmd) {
+  // With colour on, the info views paint what this command changed.
+  std::optional<model::RuntimeState> before;
+  if (paint_.on() && t_.session().model() && !t_.ended()) before = t_.runtime_state(t_.selected_thread());
   auto ev = t_.resume(cmd);
   if (!ev) return error(ev.error());
+  changed_.changed.clear();
+  if (before && !t_.ended())
+    for (const auto& c : model::RuntimeModel::diff(*before, t_.runtime_state(t_.selected_thread())))
+      changed_.changed.insert(c.path);
   report(*ev);
 }
 

@@ -11,10 +11,14 @@
 
 namespace gostep {
 
-Debugger::Debugger(engine::Target& target, DebugOptions options) : t_(target), opts_(options) {
+Debugger::Debugger(engine::Target& target, DebugOptions options)
+    : t_(target), opts_(options), paint_(options.color && !options.json) {
+  changed_.paint = paint_;
   register_commands();
   sources_.set_resolver([this](const std::string& p) { return t_.sources().find(p); });
 }
+
+std::size_t Debugger::width() const { return width_ ? *width_ : output_width(1); }
 
 void Debugger::register_commands() {
   // gdb's names and abbreviations; a unique prefix of a name also works.
@@ -57,7 +61,9 @@ void Debugger::register_commands() {
       {"goroutine", {"gr"}, "goroutine [N [CMD]]", "Select goroutine N (its stack and variables), or run CMD on it (bt, info locals, print X) keeping the selection", &Debugger::cmd_goroutine},
       {"goroutines", {"grs"}, "goroutines", "List the goroutines as Delve does (same as info goroutines)", &Debugger::cmd_info_goroutines},
       {"milestones", {}, "milestones", "The bootstrap milestones of the chapter and where they are in this program", &Debugger::cmd_milestones},
-      {"set", {}, "set show-effects|trace-commands on|off, set disassembly-flavor att|intel, set substitute-path FROM TO", "Change a setting", &Debugger::cmd_set},
+      {"tour", {}, "tour", "The guided tour, from the first milestone at or after this instruction (q comes back here)", &Debugger::cmd_tour},
+      {"graph", {}, "graph [text|mermaid|dot|svg] [FILE]", "A picture of TLS, g0, m0, the Ps and run queues now (changes since the last one marked)", &Debugger::cmd_graph},
+      {"set", {}, "set show-effects|trace-commands on|off, set disassembly-flavor att|intel, set substitute-path FROM TO, set width N", "Change a setting (width N: fit lines to N columns, 0 for no limit)", &Debugger::cmd_set},
       {"echo", {}, "echo TEXT", "Print TEXT (for scripts)", &Debugger::cmd_echo},
       {"help", {"h"}, "help [COMMAND]", "List the commands, or explain one", &Debugger::cmd_help},
       {"quit", {"q", "exit"}, "quit", "Leave gostep", &Debugger::cmd_quit},
@@ -108,14 +114,14 @@ bool Debugger::execute(const std::string& raw) {
   if (line.empty()) return !quit_;
   if (trace_commands_ && line[0] != '#') {  // gdb's `set trace-commands on`: "+stepi 2", for transcripts
     if (opts_.json) fmt::print("{}\n", nlohmann::ordered_json{{"trace", line}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-    else fmt::print("+{}\n", line);
+    else fmt::print("{}", fit_width("+" + line + "\n", width()));
     std::fflush(stdout);
   }
   if (line[0] == '#') {  // comments in scripts are echoed: they are the lecture's narration
     // Invalid UTF-8 (typed, or from a source file) is replaced, never thrown.
     if (opts_.json)
       fmt::print("{}\n", nlohmann::ordered_json{{"comment", line}}.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-    else fmt::print("{}\n", line);
+    else fmt::print("{}", fit_width(line + "\n", width()));
     std::fflush(stdout);
     return true;
   }
@@ -147,7 +153,7 @@ bool Debugger::execute(const std::string& raw) {
     if (!text_.empty()) result_["text"] = text_;
     fmt::print("{}\n", result_.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   } else {
-    std::fputs(text_.c_str(), failed_ ? stderr : stdout);
+    std::fputs(fit_width(text_, width()).c_str(), failed_ ? stderr : stdout);
   }
   std::fflush(stdout);
   std::fflush(stderr);
@@ -198,7 +204,7 @@ std::string Debugger::banner() {
   std::string b = fmt::format("gostep: {} stopped at its ELF entry point, before its first instruction.\n",
                               s.image().path);
   if (!s.model()) b += fmt::format("gostep: note: {}\n", s.model_error());
-  if (!s.version_warning().empty()) b += fmt::format("gostep: warning: {}\n", s.version_warning());
+  if (!s.version_warning().empty()) b += paint_(Paint::warning, fmt::format("gostep: warning: {}", s.version_warning())) + "\n";
   b += "Type \"help\" for the commands, \"milestones\" for the bootstrap's landmarks.\n";
   return b;
 }
@@ -281,11 +287,21 @@ void Debugger::cmd_set(const Args& a) {
     result_["substitute_path"] = {from, to};
     return;
   }
-  if (r.rfind("confirm", 0) == 0 || r.rfind("pagination", 0) == 0 || r.rfind("width", 0) == 0 ||
-      r.rfind("height", 0) == 0)
+  if (r.rfind("width", 0) == 0) {
+    // gdb's `set width N`: lines are fitted to N columns; 0 means no limit.
+    std::uint64_t n = 0;
+    const std::string v = value("width");
+    if (v == "unlimited") n = 0;
+    else if (!parse_uint(v, n) || n > 100000)
+      return error(fmt::format("set width takes a number of columns (0: no limit), not \"{}\"", v));
+    if (n != 0 && n < 20) return error("set width: at least 20 columns (0: no limit)");
+    width_ = static_cast<std::size_t>(n);
+    return;
+  }
+  if (r.rfind("confirm", 0) == 0 || r.rfind("pagination", 0) == 0 || r.rfind("height", 0) == 0)
     return;  // gdb habits in scripts: accepted, nothing to change here
   error(fmt::format("Undefined set command: \"{}\". Settings: show-effects on|off, trace-commands on|off, "
-                    "disassembly-flavor att|intel.", r));
+                    "disassembly-flavor att|intel, substitute-path FROM TO, width N.", r));
 }
 
 }  // namespace gostep

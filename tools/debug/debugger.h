@@ -12,12 +12,15 @@
 
 #include "engine/target.h"
 #include "source_text.h"
+#include "tools/color.h"
+#include "tools/graph/picture.h"
+#include "tools/state_text.h"
 
 namespace gostep {
 
 struct DebugOptions {
   bool json = false;   // one JSON object per command result
-  bool color = false;  // only on a terminal
+  bool color = false;  // --color (want_color): only on a terminal unless always
 };
 
 class Debugger {
@@ -28,6 +31,14 @@ class Debugger {
   bool execute(const std::string& line);
   // Whether the last execute() failed (an unknown command, a bad argument...).
   bool last_failed() const { return failed_; }
+  // `tour` asks the loop around the prompt to run the guided tour (tools/tour/):
+  // true once after it was typed.
+  bool take_tour_request() {
+    const bool r = tour_requested_;
+    tour_requested_ = false;
+    return r;
+  }
+  bool json_mode() const { return opts_.json; }
   // Completions for the word being typed at the end of `line` (commands, then
   // symbols, milestones and runtime paths).
   std::vector<std::string> complete(const std::string& line) const;
@@ -42,6 +53,10 @@ class Debugger {
   nlohmann::ordered_json& result() { return result_; }
 
   engine::Target& target() { return t_; }
+  // Columns text is fitted to: `set width N` (0: no limit, as gdb), else the
+  // terminal's, else COLUMNS, else 100.
+  std::size_t width() const;
+  const Palette& paint() const { return paint_; }
 
   struct Args {
     std::string command;       // canonical name
@@ -129,6 +144,8 @@ class Debugger {
   void cmd_ptype(const Args&);
   void cmd_thread(const Args&);
   void cmd_milestones(const Args&);
+  void cmd_tour(const Args&);
+  void cmd_graph(const Args&);
   void cmd_set(const Args&);
   void cmd_help(const Args&);
   void cmd_quit(const Args&);
@@ -137,12 +154,20 @@ class Debugger {
 
   engine::Target& t_;
   DebugOptions opts_;
+  Palette paint_;
+  std::optional<std::size_t> width_;  // `set width N`
+  // With colour on: the runtime fields the last command that ran the guest changed
+  // (painted in the info views).
+  Highlight changed_;
   std::vector<Command> commands_;
   SourceText sources_;
   bool show_effects_ = true;
   bool att_syntax_ = true;
   bool trace_commands_ = false;
   bool quit_ = false;
+  bool tour_requested_ = false;
+  // `graph`: the last picture shown, so that the next one marks what changed.
+  std::optional<graph::Picture> last_picture_;
   // debug_print.cpp / debug_examine.cpp / debug_list.cpp state
   std::vector<std::pair<int, std::string>> displays_;
   int next_display_ = 1;
