@@ -107,8 +107,10 @@ TEST(DebugEngine, CtrlCStopsTheGuestAndThePromptGoesOn) {
   // The loop fixture spins forever: Ctrl-C (SIGINT to gostep) stops it and the prompt reads on.
   // Several Ctrl-Cs, spread out, so that one lands while the guest runs however slow the start
   // (a sanitizer build on a busy machine); the others land at the prompt and only drop a line.
+  // None before 2 s: until main() has installed the handler a SIGINT kills gostep, and the ASan
+  // build, with Graphviz's libraries to load, took about a second to reach main() on a busy machine.
   const auto r = debug(asm_fixture("loop"), {}, false, "continue\nquit\n",
-                       {{800, SIGINT}, {1600, SIGINT}, {3200, SIGINT}, {6400, SIGINT}, {12800, SIGINT}});
+                       {{2000, SIGINT}, {4000, SIGINT}, {8000, SIGINT}, {16000, SIGINT}, {32000, SIGINT}});
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   EXPECT_EQ(r.status, 0) << r.err;  // never killed by SIGINT
   EXPECT_HAS(r.out, "Interrupted (Ctrl-C).");
