@@ -92,8 +92,8 @@ void Debugger::cmd_info_views(const std::string& what, const std::string& arg) {
       bool known = addr == st.g0.addr;
       for (const auto& g : st.allgs) known |= g.addr == addr;
       if (!known)
-        return error(fmt::format("{:#x} is not a g the runtime knows (neither runtime.g0 nor in allgs); "
-                                 "\"info goroutines\" lists them", addr));
+        return error(fmt::format("{:#x} is not a g the runtime knows (not g0, not in allgs): see \"info goroutines\"",
+                                 addr));
     } else {
       std::uint64_t n = 0;
       if (!parse_uint(arg, n) || n > (1ULL << 62)) return error("info g takes a goid or a 0xADDR");
