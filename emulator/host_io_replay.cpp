@@ -27,12 +27,18 @@ ReplayHostIo::Answer& ReplayHostIo::record(std::string key, std::int64_t value) 
   return a;
 }
 
+// A call whose whole answer is its value: from the log, or from the host and logged.
+template <class Live>
+std::int64_t ReplayHostIo::answer(std::string key, Live live) {
+  if (const Answer* a = replayed(key)) return a->value;
+  const std::int64_t v = live();
+  return record(std::move(key), v).value;
+}
+
 // ------------------------------------------------------------ granted directories
 
 int ReplayHostIo::add_root(const std::string& host_dir) {
-  const std::string key = "add_root " + host_dir;
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->add_root(host_dir)).value);
+  return static_cast<int>(answer("add_root " + host_dir, [&] { return host_->add_root(host_dir); }));
 }
 
 int ReplayHostIo::info(int root, const std::string& rel, HostFileInfo& out) {
@@ -74,65 +80,46 @@ std::int64_t ReplayHostIo::pread(int root, const std::string& rel, std::uint64_t
 // Changes through a writable grant: made the first time only.
 std::int64_t ReplayHostIo::pwrite(int root, const std::string& rel, std::uint64_t offset, const void* buf,
                                   std::uint64_t n) {
-  const std::string key = fmt::format("pwrite {} {} {} {}", root, rel, offset, n);
-  if (const Answer* a = replayed(key)) return a->value;
-  return record(key, host_->pwrite(root, rel, offset, buf, n)).value;
+  return answer(fmt::format("pwrite {} {} {} {}", root, rel, offset, n), [&] { return host_->pwrite(root, rel, offset, buf, n); });
 }
 
 int ReplayHostIo::create(int root, const std::string& rel, std::uint32_t perm) {
-  const std::string key = fmt::format("create {} {} {:o}", root, rel, perm);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->create(root, rel, perm)).value);
+  return static_cast<int>(answer(fmt::format("create {} {} {:o}", root, rel, perm), [&] { return host_->create(root, rel, perm); }));
 }
 
 int ReplayHostIo::mkdir(int root, const std::string& rel, std::uint32_t perm) {
-  const std::string key = fmt::format("mkdir {} {} {:o}", root, rel, perm);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->mkdir(root, rel, perm)).value);
+  return static_cast<int>(answer(fmt::format("mkdir {} {} {:o}", root, rel, perm), [&] { return host_->mkdir(root, rel, perm); }));
 }
 
 int ReplayHostIo::symlink(int root, const std::string& target, const std::string& rel) {
-  const std::string key = fmt::format("symlink {} {} {}", root, target, rel);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->symlink(root, target, rel)).value);
+  return static_cast<int>(answer(fmt::format("symlink {} {} {}", root, target, rel), [&] { return host_->symlink(root, target, rel); }));
 }
 
 int ReplayHostIo::link(int root, const std::string& from, const std::string& to) {
-  const std::string key = fmt::format("link {} {} {}", root, from, to);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->link(root, from, to)).value);
+  return static_cast<int>(answer(fmt::format("link {} {} {}", root, from, to), [&] { return host_->link(root, from, to); }));
 }
 
 int ReplayHostIo::remove(int root, const std::string& rel, bool dir) {
-  const std::string key = fmt::format("remove {} {} {}", root, rel, dir);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->remove(root, rel, dir)).value);
+  return static_cast<int>(answer(fmt::format("remove {} {} {}", root, rel, dir), [&] { return host_->remove(root, rel, dir); }));
 }
 
 int ReplayHostIo::rename(int root, const std::string& from, const std::string& to, bool exchange) {
-  const std::string key = fmt::format("rename {} {} {} {}", root, from, to, exchange);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->rename(root, from, to, exchange)).value);
+  return static_cast<int>(answer(fmt::format("rename {} {} {} {}", root, from, to, exchange), [&] { return host_->rename(root, from, to, exchange); }));
 }
 
 int ReplayHostIo::truncate(int root, const std::string& rel, std::uint64_t size) {
-  const std::string key = fmt::format("truncate {} {} {}", root, rel, size);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->truncate(root, rel, size)).value);
+  return static_cast<int>(answer(fmt::format("truncate {} {} {}", root, rel, size), [&] { return host_->truncate(root, rel, size); }));
 }
 
 int ReplayHostIo::chmod(int root, const std::string& rel, std::uint32_t perm) {
-  const std::string key = fmt::format("chmod {} {} {:o}", root, rel, perm);
-  if (const Answer* a = replayed(key)) return static_cast<int>(a->value);
-  return static_cast<int>(record(key, host_->chmod(root, rel, perm)).value);
+  return static_cast<int>(answer(fmt::format("chmod {} {} {:o}", root, rel, perm), [&] { return host_->chmod(root, rel, perm); }));
 }
 
 // ------------------------------------------------------------ standard streams
 
 StreamKind ReplayHostIo::stream_kind(int stream) {
-  const std::string key = fmt::format("stream_kind {}", stream);
-  if (const Answer* a = replayed(key)) return static_cast<StreamKind>(a->value);
-  return static_cast<StreamKind>(record(key, static_cast<std::int64_t>(host_->stream_kind(stream))).value);
+  return static_cast<StreamKind>(
+      answer(fmt::format("stream_kind {}", stream), [&] { return static_cast<std::int64_t>(host_->stream_kind(stream)); }));
 }
 
 std::int64_t ReplayHostIo::read_stream(int stream, void* buf, std::uint64_t n) {
@@ -158,16 +145,15 @@ std::int64_t ReplayHostIo::write_stream(int stream, const void* buf, std::uint64
 }
 
 bool ReplayHostIo::stdin_ready() {
-  if (const Answer* a = replayed("stdin_ready")) return a->value != 0;
-  return record("stdin_ready", host_->stdin_ready() ? 1 : 0).value != 0;
+  return answer("stdin_ready", [&] { return std::int64_t{host_->stdin_ready() ? 1 : 0}; }) != 0;
 }
 
 // Waiting for the host: the real time waited moves the virtual clock, so a
 // replayed wait takes no time and answers what the first one measured.
 std::uint64_t ReplayHostIo::wait(bool for_stdin, std::optional<std::uint64_t> timeout_ns) {
   const std::string key = fmt::format("wait {} {}", for_stdin, timeout_ns ? std::to_string(*timeout_ns) : "-");
-  if (const Answer* a = replayed(key)) return static_cast<std::uint64_t>(a->value);
-  return static_cast<std::uint64_t>(record(key, static_cast<std::int64_t>(host_->wait(for_stdin, timeout_ns))).value);
+  return static_cast<std::uint64_t>(
+      answer(key, [&] { return static_cast<std::int64_t>(host_->wait(for_stdin, timeout_ns)); }));
 }
 
 int ReplayHostIo::terminal(int stream, std::uint64_t request, std::uint8_t* buf) {

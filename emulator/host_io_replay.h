@@ -74,6 +74,8 @@ class ReplayHostIo final : public HostIo {
   // the caller logs it with record()).
   const Answer* replayed(const std::string& key);
   Answer& record(std::string key, std::int64_t value);
+  template <class Live>
+  std::int64_t answer(std::string key, Live live);
 
   std::shared_ptr<HostIo> host_;
   std::vector<Answer> log_;
