@@ -268,6 +268,17 @@ TEST(ProcessFixture, IoPipeAndEventfd) {
   EXPECT_EQ(r.p().fds().get(efd)->counter, 0u);
 }
 
+TEST(ProcessFixture, IdentityCallsGiveTheFixedFigures) {
+  // Natively getppid may be 0 (parent outside the PID namespace), so the
+  // fixture only checks >= 0; gostep's figures are fixed and positive.
+  FixtureRun r("ioctl_ids");
+  r.expect_ok();
+  const RegFile rf = r.regs();
+  EXPECT_EQ(rf[Reg::r14], 1u);  // getppid: init
+  EXPECT_EQ(rf[Reg::r12], 1000u);  // getuid: the one user, "gopher"
+  EXPECT_EQ(rf[Reg::r13], 1000u);  // getgid
+}
+
 TEST(ProcessFixture, EpollWakesABlockedThreadWhenAPipeIsWritten) {
   FixtureRun r("epoll");
   r.expect_ok();
