@@ -49,6 +49,10 @@ SourceLocator::SourceLocator(std::string binary) {
   // The bundled programs (asm_fixtures/go) are built with -trimpath from this checkout.
   add_module_root(GOSTEP_BUNDLED_SOURCE);
 #endif
+#ifdef GOSTEP_BUNDLED_MINI_SOURCE
+  // And so are the miniatures (asm_fixtures/mini, module gostep.example/mini).
+  add_module_root(GOSTEP_BUNDLED_MINI_SOURCE);
+#endif
 }
 
 void SourceLocator::add_module_root(const std::string& dir) {

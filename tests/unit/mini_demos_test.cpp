@@ -158,6 +158,47 @@ TEST(MiniDemos, OffsetsAreTheRuntimes) {
   EXPECT_EQ(checked, static_cast<int>(fields.size() + sizes.size() + constants.size()));
 }
 
+// docs/lecture.md, "First the miniature, then the real thing": the same watch
+// (and `continue`s) stops at the same instruction of the step in the miniature
+// and in hello's rt0_go or runqput, with the same new value where the lecture
+// says so.
+struct SameStep {
+  const char* demo;
+  const char* watch;
+  int continues;
+  const char* demo_writer;  // function of the writing instruction
+  const char* real_writer;
+  bool same_value;
+};
+
+TEST(MiniDemos, TheSameWatchShowsTheSameStepInTheRealProgram) {
+  const SameStep steps[] = {
+      {"rt0", "g0.stack.lo", 1, "main.milestone_g0_stack", "runtime.rt0_go.abi0", true},
+      {"settls", "m0.tls[0]", 1, "main.milestone_tls_probe", "runtime.rt0_go.abi0", true},
+      {"bind", "g0.m", 1, "main.milestone_g0_m", "runtime.rt0_go.abi0", false},
+      {"newproc", "allp[0].runnext", 2, "main.milestone_newproc", "runtime.runqput", false},
+  };
+  for (const auto& s : steps) {
+    std::vector<WatchHit> hits;
+    for (const std::string& prog : {binary(s.demo), testing::go_program("hello")}) {
+      auto t = target(prog);
+      ASSERT_TRUE(t->add_watchpoint(s.watch)) << s.demo;
+      StopEvent ev;
+      for (int k = 0; k < s.continues; ++k) ev = run(*t, command(RunKind::cont));
+      ASSERT_EQ(ev.watchpoints.size(), 1u) << prog << ": " << s.watch;
+      hits.push_back(ev.watchpoints[0]);
+      const auto fn = t->symbols().function_at(hits.back().writer_pc);
+      ASSERT_TRUE(fn.has_value());
+      EXPECT_EQ(fn->name, hits.size() == 1 ? s.demo_writer : s.real_writer) << s.watch;
+    }
+    ASSERT_TRUE(hits[0].new_value && hits[1].new_value) << s.watch;
+    EXPECT_NE(hits[0].new_value->bits, 0u) << s.watch;
+    if (s.same_value) {
+      EXPECT_EQ(hits[0].new_value->bits, hits[1].new_value->bits) << s.watch;
+    }
+  }
+}
+
 TEST(MiniDemos, MilestonesAreTheDemosFunctions) {
   auto t = target(binary("rt0"));
   std::vector<std::string> names;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "emulator/elf_image.h"
 #include "runtime_model/milestones.h"
 #include "tools/text_util.h"
 #include "tools/tour/texts.h"
@@ -37,6 +38,28 @@ TEST(TourTexts, EveryMilestoneIsExplainedInBothLanguages) {
   EXPECT_EQ(explained_milestones(Lang::en).size(), model::milestone_names().size());
   EXPECT_EQ(explained_milestones(Lang::zh).size(), model::milestone_names().size());
   EXPECT_EQ(explanation("no_such_milestone", Lang::en), nullptr);
+}
+
+// The miniatures' milestones (their main.milestone_* functions) have texts of their own.
+TEST(TourTexts, EveryMiniatureMilestoneIsExplainedInBothLanguages) {
+  std::size_t seen = 0;
+  for (const char* demo : {"rt0", "settls", "settls_off8", "bind", "newproc", "gogo"}) {
+    const ElfImage img = load_elf(std::string(GOSTEP_FIXTURES_DIR) + "/mini/" + demo);
+    const auto milestones = model::demo_milestones(img);
+    EXPECT_GE(milestones.size(), 4u) << demo;
+    for (const auto& m : milestones) {
+      ++seen;
+      const Explanation* en = mini_explanation(m.name, Lang::en);
+      const Explanation* zh = mini_explanation(m.name, Lang::zh);
+      ASSERT_NE(en, nullptr) << demo << ": milestone " << m.name << " has no English text";
+      ASSERT_NE(zh, nullptr) << demo << ": milestone " << m.name << " has no Chinese text";
+      EXPECT_GE(en->body.size(), 100u) << m.name;
+      EXPECT_FALSE(has_cjk(en->title) || has_cjk(en->body)) << m.name;
+      EXPECT_TRUE(has_cjk(zh->body)) << m.name;
+    }
+  }
+  EXPECT_GE(seen, 30u);
+  EXPECT_EQ(mini_explanation("rt0_go", Lang::en), nullptr);  // the real program's, not a miniature's
 }
 
 TEST(TourTexts, EveryLabelExistsInBothLanguages) {

@@ -202,6 +202,9 @@ struct LabelText {
 const LabelText kLabels[] = {
     {Label::intro, "{prog}: {n} milestones, from the ELF entry point to main.main.",
      "{prog}：从 ELF 入口点到 main.main，共 {n} 个里程碑。"},
+    {Label::intro_mini,
+     "{prog}: the bootstrap in miniature, {n} milestones from its entry to milestone:done.",
+     "{prog}：启动过程的小型示例，从入口到 milestone:done，共 {n} 个里程碑。"},
     {Label::lacks, "This program lacks milestone:{name} ({why}).", "此程序没有 milestone:{name}（{why}）。"},
     {Label::version, "Careful: ", "注意："},
     {Label::source, "Source:", "源代码："},

@@ -24,12 +24,16 @@ struct Explanation {
 
 // The explanation of a milestone, or nullptr for a name the tour does not know.
 const Explanation* explanation(std::string_view milestone, Lang lang);
+// The explanation of a miniature's milestone (asm_fixtures/mini, mini_texts.cpp),
+// or nullptr for a name no miniature has.
+const Explanation* mini_explanation(std::string_view milestone, Lang lang);
 // Every milestone the texts cover, in order (tests check both languages cover all of them).
 std::vector<std::string_view> explained_milestones(Lang lang);
 
 // The tour's labels.
 enum class Label {
   intro,            // "{prog}: {n} milestones, from the ELF entry point to main.main."
+  intro_mini,       // "{prog}: the bootstrap in miniature, {n} milestones ..."
   lacks,            // "This program lacks milestone:{name}: {why}"
   version,          // "Built by another Go: ..." prefix for the version warning
   source,           // "Source"

@@ -47,7 +47,7 @@ std::optional<std::string> Tour::start() {
     for (std::size_t i = 0; i < tl.size(); ++i)
       if (tl[i].name == name) return i;
     std::string names;
-    for (const auto& n : model::milestone_names()) names += (names.empty() ? "" : ", ") + n;
+    for (const auto& m : tl) names += (names.empty() ? "" : ", ") + m.name;
     throw std::invalid_argument(fmt::format("{} {}: not a milestone; the milestones are {}", option, name, names));
   };
   std::size_t lo = 0, hi = tl.empty() ? 0 : tl.size() - 1;
@@ -65,18 +65,22 @@ std::optional<std::string> Tour::start() {
     if (!name.empty() && !tl[i].insn)
       return fmt::format("--{} {}: this program lacks that milestone ({})", which, name, tl[i].why_missing);
   }
-  std::string intro = fill(say(Label::intro), {{"prog", o_.prog}, {"n", std::to_string(hi - lo + 1)}}) + "\n";
+  mini_ = !model::demo_milestones(t_.session().image()).empty();
+  std::string lacks;
+  order_.clear();
+  for (std::size_t i = lo; i <= hi; ++i) {
+    if (tl[i].insn) order_.push_back(i);
+    else lacks += o_.paint(Paint::warning, fill(say(Label::lacks), {{"name", tl[i].name}, {"why", tl[i].why_missing}})) + "\n";
+  }
+  std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) { return *tl[a].insn < *tl[b].insn; });
+  if (order_.empty()) return "this program reaches none of the tour's milestones";
+  // The count is of the pages to come; the milestones the program lacks follow it.
+  std::string intro = fill(say(mini_ ? Label::intro_mini : Label::intro), {{"prog", o_.prog}, {"n", std::to_string(order_.size())}}) + "\n";
   Session& s = t_.session();
   if (!s.version_warning().empty())
     intro += o_.paint(Paint::warning, say(Label::version) + s.version_warning()) + "\n";
   if (!s.model()) intro += o_.paint(Paint::warning, fill(say(Label::no_state), {{"why", s.model_error()}})) + "\n";
-  order_.clear();
-  for (std::size_t i = lo; i <= hi; ++i) {
-    if (tl[i].insn) order_.push_back(i);
-    else intro += o_.paint(Paint::warning, fill(say(Label::lacks), {{"name", tl[i].name}, {"why", tl[i].why_missing}})) + "\n";
-  }
-  std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) { return *tl[a].insn < *tl[b].insn; });
-  if (order_.empty()) return "this program reaches none of the tour's milestones";
+  intro += lacks;
   if (o_.interactive) intro += say(Label::keys) + "\n";
   print(intro + "\n");
   pos_ = 0;

@@ -68,6 +68,7 @@ class Tour {
   TourOptions o_;
   std::vector<std::size_t> order_;  // timeline indexes of the milestones the tour shows
   std::size_t pos_ = 0;             // order_[pos_] is the page shown last
+  bool mini_ = false;               // a miniature (asm_fixtures/mini): its own milestones and texts
 };
 
 // `tour` typed at the prompt: the tour from the current instruction on; leaving

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "engine/target.h"
 #include "tools/debug/debugger.h"
@@ -12,10 +11,6 @@
 #include "tools/graph/picture.h"
 #include "tools/text_util.h"
 #include "tour.h"
-
-#ifndef GOSTEP_SOURCE_DIR
-#define GOSTEP_SOURCE_DIR ""
-#endif
 
 namespace gostep::tour {
 namespace {
@@ -31,25 +26,6 @@ std::string fill1(std::string_view text, const char* key, const std::string& val
   return s;
 }
 
-// A source file the line table names: GOROOT's for the runtime; a trimmed path
-// ("gostep.example/fixtures/hello/main.go") is looked for, shorter and shorter,
-// next to the program and among the bundled programs' sources.
-std::optional<std::string> find_source(SourceText& text, const model::SourceLine& src, const std::string& prog_path) {
-  if (text.readable(src.full_path)) return src.full_path;
-  namespace fs = std::filesystem;
-  if (fs::path(src.file).is_absolute()) return std::nullopt;
-  std::vector<fs::path> roots = {fs::path(prog_path).parent_path()};
-  if (*GOSTEP_SOURCE_DIR) roots.push_back(fs::path(GOSTEP_SOURCE_DIR) / "asm_fixtures" / "go");
-  std::string rel = src.file;
-  for (;;) {
-    for (const auto& r : roots)
-      if (const std::string p = (r / rel).string(); text.readable(p)) return p;
-    const auto slash = rel.find('/');
-    if (slash == std::string::npos) return std::nullopt;
-    rel = rel.substr(slash + 1);
-  }
-}
-
 }  // namespace
 
 std::string Tour::heading(std::size_t k) {
@@ -62,7 +38,7 @@ std::string Tour::page(std::size_t k) {
   const std::size_t i = order_[k];
   const std::size_t width = dbg_.width() ? dbg_.width() : kColumns;
   std::string s = heading(k);
-  if (const Explanation* x = explanation(tl[i].name, o_.lang)) {
+  if (const Explanation* x = mini_ ? mini_explanation(tl[i].name, o_.lang) : explanation(tl[i].name, o_.lang)) {
     s += o_.paint(Paint::heading, std::string(x->title)) + "\n";
     for (const auto& l : wrap_lines(x->body, width, WrapMode::prose, 0)) s += l + "\n";
   } else {
@@ -78,8 +54,10 @@ std::string Tour::source_part(std::uint64_t pc) {
   std::string s = say(Label::source);
   if (!src) return s + " " + say(Label::no_source) + "\n";
   s += " " + src->short_form() + "\n";
+  // GOROOT's path for the runtime; a trimmed one ("gostep.example/mini/rt0/demo_amd64.s")
+  // through the engine's source locator, as `list` finds it.
   static SourceText text;
-  const auto path = find_source(text, *src, t_.session().image().path);
+  const auto path = text.readable(src->full_path) ? std::optional(src->full_path) : t_.sources().find(src->file);
   if (!path) return s + "   " + fill1(say(Label::source_missing), "path", src->file) + "\n";
   const int first = std::max(1, src->line - static_cast<int>(kContextLines));
   const std::size_t width = dbg_.width() ? dbg_.width() : kColumns;
