@@ -35,6 +35,29 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t k) {
+  const std::size_t n = a.size(), m = b.size();
+  if ((n > m ? n - m : m - n) > k) return k + 1;
+  const std::size_t far = k + 1;  // stands for "more than k"
+  std::vector<std::size_t> row(m + 1, far), next(m + 1, far);
+  for (std::size_t j = 0; j <= std::min(m, k); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    const std::size_t lo = i > k ? i - k : 0, hi = std::min(m, i + k);
+    // Cells left of the band are never read again but next[lo - 1], a row older.
+    if (lo >= 1) next[lo - 1] = far;
+    std::size_t best = far;
+    if (lo == 0) next[0] = best = std::min(i, far);
+    for (std::size_t j = std::max<std::size_t>(lo, 1); j <= hi; ++j) {
+      const std::size_t v = std::min({row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      next[j] = std::min(v, far);
+      best = std::min(best, next[j]);
+    }
+    if (best > k) return far;
+    row.swap(next);
+  }
+  return std::min(row[m], far);
+}
+
 std::vector<std::string> similar_names(const std::vector<std::string>& names, std::string_view typed,
                                        std::size_t max) {
   std::vector<std::pair<std::size_t, std::string>> scored;
@@ -47,11 +70,11 @@ std::vector<std::string> similar_names(const std::vector<std::string>& names, st
     std::size_t score = 100;
     if (last == typed) score = 0;  // newproc1 -> runtime.newproc1
     else if (std::max(base.size(), typed.size()) - std::min(base.size(), typed.size()) <= budget) {
-      const std::size_t d = edit_distance(typed, base);
+      const std::size_t d = edit_distance_within(typed, base, budget);
       if (d <= budget) score = d;
     }
     if (score == 100 && std::max(last.size(), typed.size()) - std::min(last.size(), typed.size()) <= budget) {
-      const std::size_t d = edit_distance(typed, last);
+      const std::size_t d = edit_distance_within(typed, last, budget);
       if (d <= budget) score = d + 1;
     }
     if (score < 100) scored.emplace_back(score, std::string(base));

@@ -38,6 +38,26 @@ TEST(Hardening, SuggestionsForHugeNamesAreCheap) {
   EXPECT_EQ(close_matches(names, "runtime.ncpux"), "runtime.ncpu");  // still useful
 }
 
+// The banded distance is the full one, capped at k + 1, on every pair of a set
+// of short strings over a small alphabet (where near misses are common).
+TEST(Hardening, BandedEditDistanceIsTheCappedDistance) {
+  std::vector<std::string> words = {"", "a", "ab", "ba", "abc", "acb", "newproc", "newproc1", "newprco",
+                                    "runqput", "runqget", "mstart", "mstart1", "gogo", "g0", "go"};
+  std::uint32_t x = 12345;  // a fixed LCG: the same words on every run
+  for (int i = 0; i < 200; ++i) {
+    std::string w;
+    const int len = static_cast<int>((x = x * 1103515245u + 12345u) >> 28);
+    for (int c = 0; c < len; ++c) w += static_cast<char>('a' + ((x = x * 1103515245u + 12345u) >> 29));
+    words.push_back(w);
+  }
+  for (const auto& a : words)
+    for (const auto& b : words)
+      for (std::size_t k : {0u, 1u, 2u, 3u}) {
+        const std::size_t full = model::edit_distance(a, b);
+        ASSERT_EQ(model::edit_distance_within(a, b, k), std::min(full, k + 1)) << a << " / " << b << " k=" << k;
+      }
+}
+
 TEST(Hardening, TypedTextIsClippedInMessages) {
   EXPECT_EQ(model::clip_typed("runtime.main"), "runtime.main");
   const std::string c = model::clip_typed(std::string(5000, 'x'));
