@@ -45,7 +45,11 @@ std::uint64_t truncate(std::uint64_t bits, std::uint64_t size) {
   return size >= 8 ? bits : bits & ((1ULL << (size * 8)) - 1);
 }
 
-std::string shown_op(const Token& t) { return t.kind == Token::Kind::end ? "the end" : "'" + t.text + "'"; }
+// A token as the message shows it: clipped, control characters as '?' (a quoted
+// name may hold a newline, and the message must stay one line).
+std::string shown_op(const Token& t) {
+  return t.kind == Token::Kind::end ? "the end" : "'" + model::clip_typed(t.text) + "'";
+}
 
 // Binary operators by Go's precedence level (5 binds tightest).
 bool at_level(const std::string& op, int level) {
@@ -236,7 +240,7 @@ Evaluated<Value> Evaluator::parse_primary() {
         if (!accept(")")) return err(EvalErrorKind::syntax, "missing ')'");
         return v;
       }
-      return err(EvalErrorKind::syntax, fmt::format("unexpected '{}'", t.text));
+      return err(EvalErrorKind::syntax, fmt::format("unexpected {}", shown_op(t)));
     case Token::Kind::end:
       return err(EvalErrorKind::syntax, "missing expression");
   }

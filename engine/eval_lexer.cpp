@@ -85,7 +85,7 @@ Evaluated<std::vector<Token>> tokenize(std::string_view s) {
       matched = true;
       break;
     }
-    if (!matched) return syntax(fmt::format("unexpected '{}' in the expression", c));
+    if (!matched) return syntax(fmt::format("unexpected '{}' in the expression", model::clip_typed(std::string(1, c))));
   }
   Token end;
   end.at = s.size();

@@ -116,6 +116,20 @@ TEST(EngineEval, ErrorsHaveKinds) {
   EXPECT_EQ(t->evaluate("*g0").error().kind, EvalErrorKind::type_error);
 }
 
+// Found by fuzz_eval's long run: a quoted name holding a newline, echoed as the
+// token after the expression, made a two-line message.
+TEST(EngineEval, ErrorsEchoingTheInputStayOneLine) {
+  auto t = target(go_program("hello"));
+  for (const std::string& e : {std::string("g0'**interal/cp\n&**&sched*u.X>6'.\xb0\x9eS\x8c"),
+                                std::string("1 'a\nb'"), std::string("'x\ny'"), std::string("1 +\n"),
+                                std::string("g0 '") + std::string(300, '\n') + "'", std::string("\x01")}) {
+    const auto v = t->evaluate(e);
+    ASSERT_FALSE(v) << e;
+    EXPECT_EQ(v.error().message.find('\n'), std::string::npos) << v.error().message;
+    EXPECT_LT(v.error().message.size(), 200u) << v.error().message;
+  }
+}
+
 TEST(EngineEval, NestingAndLengthAreLimitedWithOneLine) {
   auto t = target(go_program("hello"));
   const auto deep = t->evaluate(std::string(1000, '(') + "1" + std::string(1000, ')'));
