@@ -32,4 +32,6 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-prin
   -print_final_stats=1 -artifact_prefix="./fuzz-$name-" $dict "$@" "$work/corpus" "$here/corpus/$name" \
   > "$work/log" 2>&1 || status=$?
 tail -n 30 "$work/log"
+# The coverage reached (edges, features, corpus), which the dictionary's listing pushes out of the tail.
+grep -a ' DONE \| cov: ' "$work/log" | tail -n 1
 exit $status
