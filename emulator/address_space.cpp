@@ -3,15 +3,26 @@
 #include <algorithm>
 #include <cstring>
 
+#include "host_memory.h"
+
 namespace gostep {
 namespace {
-// How much of a mapping one fault makes Unicorn memory: big enough that Go's
-// heap does not fault on every page, small enough that a partial unmap or
-// mprotect (which makes Unicorn copy the region) stays cheap.
-constexpr std::uint64_t kFaultChunk = 64 * 1024;
+
+bool accessible(std::uint32_t prot) { return prot != 0; }
+
+// x86 pages cannot be write-only or execute-only: Linux makes PROT_WRITE and
+// PROT_EXEC readable too, and so must Unicorn's regions.
+std::uint32_t unicorn_prot(std::uint32_t prot) { return prot ? (prot | kProtRead) : 0; }
+
 }  // namespace
 
-bool AddressSpace::allows(std::uint32_t prot, MemAccess a) const {
+AddressSpace::~AddressSpace() {
+  // Unicorn's regions point into these bytes; the engine is closed after this
+  // (Process declares it first) and does not touch them while closing.
+  for (auto& [s, m] : maps_) host_memory::release(m.host, m.end - m.start);
+}
+
+bool AddressSpace::allows(std::uint32_t prot, MemAccess a) {
   switch (a) {
     case MemAccess::read: return prot & (kProtRead | kProtWrite | kProtExec);
     case MemAccess::write: return prot & kProtWrite;
@@ -29,6 +40,7 @@ const Mapping* AddressSpace::find(GuestAddr addr) const {
 
 std::vector<Mapping> AddressSpace::mappings() const {
   std::vector<Mapping> out;
+  out.reserve(maps_.size());
   for (const auto& [s, m] : maps_) out.push_back(m);
   return out;
 }
@@ -57,6 +69,8 @@ std::optional<GuestAddr> AddressSpace::find_free(GuestAddr hint, std::uint64_t l
   return std::nullopt;
 }
 
+// --------------------------------------------------------------- the table
+
 void AddressSpace::split_at(GuestAddr addr) {
   auto it = maps_.upper_bound(addr);
   if (it == maps_.begin()) return;
@@ -65,141 +79,182 @@ void AddressSpace::split_at(GuestAddr addr) {
   if (addr <= m.start || addr >= m.end) return;
   Mapping upper = m;
   upper.start = addr;
+  upper.host = m.host + (addr - m.start);
   m.end = addr;
-  maps_.emplace(addr, upper);
+  if (accessible(m.prot)) ++regions_;  // Unicorn splits its region at the same place
+  maps_.emplace(addr, std::move(upper));
 }
 
-void AddressSpace::materialize(GuestAddr start, GuestAddr end, std::uint32_t prot) {
-  // Fill only the gaps of [start, end) that Unicorn does not have yet.
-  GuestAddr cur = start;
-  auto it = materialized_.upper_bound(start);
-  if (it != materialized_.begin()) {
-    auto prev = std::prev(it);
-    if (prev->second > cur) cur = prev->second;
+// Regions after removing [start, end) (and, with `new_prot`, protecting it
+// instead, or with `add_new`, mapping a new accessible piece there).
+long AddressSpace::regions_after(GuestAddr start, GuestAddr end, std::optional<std::uint32_t> new_prot,
+                                 bool add_new) const {
+  long n = static_cast<long>(regions_);
+  auto it = maps_.upper_bound(start);
+  if (it != maps_.begin()) --it;
+  for (; it != maps_.end() && it->first < end; ++it) {
+    const Mapping& m = it->second;
+    if (m.end <= start) continue;
+    const long outside = (m.start < start) + (m.end > end);
+    const long was = accessible(m.prot);
+    const long inside = new_prot ? accessible(*new_prot) : 0;
+    n += was * outside + inside - was;
   }
-  while (cur < end) {
-    GuestAddr gap_end = end;
-    if (it != materialized_.end() && it->first < end) gap_end = it->first;
-    if (gap_end > cur) {
-      uc_.map(cur, gap_end - cur, prot);
-      materialized_.emplace(cur, gap_end);
-    }
-    if (it == materialized_.end() || it->first >= end) break;
-    cur = std::max(cur, it->second);
-    ++it;
-  }
+  return n + (add_new ? 1 : 0);
 }
 
-void AddressSpace::dematerialize(GuestAddr start, GuestAddr end) {
-  auto it = materialized_.upper_bound(start);
-  if (it != materialized_.begin()) --it;
-  while (it != materialized_.end() && it->first < end) {
-    const GuestAddr rs = it->first, re = it->second;
-    if (re <= start) { ++it; continue; }
-    const GuestAddr cs = std::max(rs, start), ce = std::min(re, end);
-    uc_.unmap(cs, ce - cs);
-    it = materialized_.erase(it);
-    if (rs < cs) materialized_.emplace(rs, cs);
-    if (ce < re) {
-      it = materialized_.emplace(ce, re).first;
-      ++it;
-    }
-  }
+void AddressSpace::to_unicorn(const Mapping& m) {
+  uc_.map_host(m.start, m.end - m.start, unicorn_prot(m.prot), m.host);
+  ++regions_;
 }
 
-void AddressSpace::map_fixed(GuestAddr start, std::uint64_t len, std::uint32_t prot, std::string name,
-                             const std::vector<std::uint8_t>* contents, std::uint64_t contents_offset) {
-  unmap(start, len);
-  maps_.emplace(start, Mapping{start, start + len, prot, std::move(name)});
-  if (contents) {
-    materialize(start, start + len, prot);
-    const std::uint64_t n = std::min<std::uint64_t>(len, contents->size() - contents_offset);
-    uc_.write(start, contents->data() + contents_offset, n);
-  }
+void AddressSpace::from_unicorn(const Mapping& m) {
+  // Translated code of memory that goes away must not be found again if other
+  // code appears at the same address.
+  if (m.prot & kProtExec) uc_.invalidate_code(m.start, m.end);
+  uc_.unmap(m.start, m.end - m.start);
+  --regions_;
 }
 
-void AddressSpace::unmap(GuestAddr start, std::uint64_t len) {
-  const GuestAddr end = start + len;
+void AddressSpace::remove_range(GuestAddr start, GuestAddr end) {
   split_at(start);
   split_at(end);
-  for (auto it = maps_.lower_bound(start); it != maps_.end() && it->first < end;)
+  for (auto it = maps_.lower_bound(start); it != maps_.end() && it->first < end;) {
+    const Mapping& m = it->second;
+    if (accessible(m.prot)) from_unicorn(m);
+    host_memory::release(m.host, m.end - m.start);
     it = maps_.erase(it);
-  dematerialize(start, end);
-}
-
-void AddressSpace::protect(GuestAddr start, std::uint64_t len, std::uint32_t prot) {
-  const GuestAddr end = start + len;
-  split_at(start);
-  split_at(end);
-  for (auto it = maps_.lower_bound(start); it != maps_.end() && it->first < end; ++it)
-    it->second.prot = prot;
-  auto it = materialized_.upper_bound(start);
-  if (it != materialized_.begin() && std::prev(it)->second > start) --it;
-  for (; it != materialized_.end() && it->first < end; ++it) {
-    const GuestAddr cs = std::max(it->first, start), ce = std::min(it->second, end);
-    if (cs < ce) uc_.protect(cs, ce - cs, prot);
   }
 }
 
-void AddressSpace::discard(GuestAddr start, std::uint64_t len) { dematerialize(start, start + len); }
-
-bool AddressSpace::fault_in(GuestAddr addr, MemAccess access) {
-  const Mapping* m = find(addr);
-  if (!m || !allows(m->prot, access)) return false;
-  const GuestAddr chunk = addr & ~(kFaultChunk - 1);
-  materialize(std::max(m->start, chunk), std::min(m->end, chunk + kFaultChunk), m->prot);
+bool AddressSpace::map_fixed(GuestAddr start, std::uint64_t len, std::uint32_t prot, std::string name,
+                             const std::vector<std::uint8_t>* contents, std::uint64_t contents_offset) {
+  const GuestAddr end = start + len;
+  if (regions_after(start, end, std::nullopt, accessible(prot)) > max_regions_) return false;
+  std::uint8_t* host = host_memory::reserve(len);
+  if (!host) return false;
+  remove_range(start, end);
+  if (contents && contents_offset < contents->size()) {
+    const std::uint64_t n = std::min<std::uint64_t>(len, contents->size() - contents_offset);
+    std::memcpy(host, contents->data() + contents_offset, n);
+  }
+  Mapping& m = maps_.emplace(start, Mapping{start, end, prot, std::move(name), host, accessible(prot)}).first->second;
+  if (accessible(prot)) to_unicorn(m);
   return true;
 }
 
-bool AddressSpace::ensure(GuestAddr addr, std::uint64_t len, MemAccess a) {
+bool AddressSpace::unmap(GuestAddr start, std::uint64_t len) {
+  const GuestAddr end = start + len;
+  if (regions_after(start, end, std::nullopt, false) > max_regions_) return false;
+  remove_range(start, end);
+  return true;
+}
+
+bool AddressSpace::protect(GuestAddr start, std::uint64_t len, std::uint32_t prot) {
+  const GuestAddr end = start + len;
+  if (regions_after(start, end, prot, false) > max_regions_) return false;
+  split_at(start);
+  split_at(end);
+  for (auto it = maps_.lower_bound(start); it != maps_.end() && it->first < end; ++it) {
+    Mapping& m = it->second;
+    if (accessible(m.prot) && accessible(prot)) {
+      uc_.protect(m.start, m.end - m.start, unicorn_prot(prot));
+    } else if (accessible(m.prot)) {
+      from_unicorn(m);
+    }
+    const bool was = accessible(m.prot);
+    m.prot = prot;
+    if (!was && accessible(prot)) to_unicorn(m);
+    m.ever_accessible |= accessible(prot);
+  }
+  return true;
+}
+
+void AddressSpace::discard(GuestAddr start, std::uint64_t len) {
+  const GuestAddr end = start + len;
+  auto it = maps_.upper_bound(start);
+  if (it != maps_.begin()) --it;
+  for (; it != maps_.end() && it->first < end; ++it) {
+    const Mapping& m = it->second;
+    const GuestAddr s = std::max(m.start, start), e = std::min(m.end, end);
+    if (s < e) host_memory::discard(m.host + (s - m.start), e - s);
+  }
+}
+
+// ------------------------------------------------- the Linux layer's access
+
+const Mapping* AddressSpace::checked(GuestAddr addr, MemAccess a) const {
+  const Mapping* m = find(addr);
+  return m && allows(m->prot, a) ? m : nullptr;
+}
+
+bool AddressSpace::access(GuestAddr addr, std::uint64_t len, MemAccess a,
+                          const std::function<void(std::uint8_t*, std::uint64_t)>& fn) {
   if (len == 0) return true;
   if (addr + len < addr) return false;
-  for (GuestAddr p = page_down(addr); p < addr + len; p += kPageSize) {
+  // Check every byte first (a failed copy_to_user writes nothing here).
+  for (GuestAddr p = addr; p < addr + len;) {
+    const Mapping* m = checked(p, a);
+    if (!m) return false;
+    p = m->end;
+  }
+  for (GuestAddr p = addr; p < addr + len;) {
     const Mapping* m = find(p);
-    if (!m || !allows(m->prot, a)) return false;
-    auto it = materialized_.upper_bound(p);
-    const bool have = it != materialized_.begin() && std::prev(it)->second > p;
-    if (!have) fault_in(p, a);
+    const std::uint64_t n = std::min(addr + len, m->end) - p;
+    fn(m->host + (p - m->start), n);
+    p += n;
   }
   return true;
 }
 
 bool AddressSpace::read(GuestAddr addr, void* out, std::uint64_t len) {
-  if (!ensure(addr, len, MemAccess::read)) return false;
-  if (len) uc_.read(addr, out, len);
-  return true;
+  auto* dst = static_cast<std::uint8_t*>(out);
+  return access(addr, len, MemAccess::read, [&](std::uint8_t* host, std::uint64_t n) {
+    std::memcpy(dst, host, n);
+    dst += n;
+  });
 }
 
 bool AddressSpace::write(GuestAddr addr, const void* in, std::uint64_t len) {
-  if (!ensure(addr, len, MemAccess::write)) return false;
-  if (len) {
-    if (before_kernel_write) before_kernel_write(addr, len);
-    uc_.write(addr, in, len);
+  for (GuestAddr p = addr; len && p < addr + len;) {
+    const Mapping* m = checked(p, MemAccess::write);
+    if (!m) return false;
+    p = m->end;
   }
-  return true;
+  if (len && before_kernel_write) before_kernel_write(addr, len);
+  const auto* src = static_cast<const std::uint8_t*>(in);
+  return access(addr, len, MemAccess::write, [&](std::uint8_t* host, std::uint64_t n) {
+    std::memcpy(host, src, n);
+    src += n;
+  });
 }
 
 bool AddressSpace::read_string(GuestAddr addr, std::string& out, std::size_t max) {
   out.clear();
-  char c = 0;
   while (out.size() < max) {
-    if (!read(addr + out.size(), &c, 1)) return false;
-    if (c == 0) return true;
-    out.push_back(c);
+    const Mapping* m = checked(addr + out.size(), MemAccess::read);
+    if (!m) return false;
+    const GuestAddr at = addr + out.size();
+    const std::uint64_t n = std::min<std::uint64_t>(m->end - at, max - out.size());
+    const auto* p = m->host + (at - m->start);
+    const auto* nul = static_cast<const std::uint8_t*>(std::memchr(p, 0, n));
+    out.append(reinterpret_cast<const char*>(p), nul ? static_cast<std::size_t>(nul - p) : n);
+    if (nul) return true;
   }
   return false;
 }
 
-bool AddressSpace::peek(GuestAddr addr, void* out, std::uint64_t len) {
+bool AddressSpace::peek(GuestAddr addr, void* out, std::uint64_t len) const {
   auto* dst = static_cast<std::uint8_t*>(out);
   while (len) {
-    if (!find(addr)) return false;
+    const Mapping* m = find(addr);
+    if (!m) return false;
     const std::uint64_t n = std::min(len, page_down(addr) + kPageSize - addr);
-    auto it = materialized_.upper_bound(addr);
-    if (it != materialized_.begin() && std::prev(it)->second > addr)
-      uc_.read(addr, dst, n);
+    const std::uint8_t* host = m->host + (addr - m->start);
+    if (host_memory::page_resident(m->host + (page_down(addr) - m->start)))
+      std::memcpy(dst, host, n);
     else
-      std::memset(dst, 0, n);
+      std::memset(dst, 0, n);  // never touched: zeros, and it stays untouched
     dst += n;
     addr += n;
     len -= n;
@@ -207,10 +262,41 @@ bool AddressSpace::peek(GuestAddr addr, void* out, std::uint64_t len) {
   return true;
 }
 
-std::uint64_t AddressSpace::materialized_bytes() const {
-  std::uint64_t n = 0;
-  for (const auto& [s, e] : materialized_) n += e - s;
-  return n;
+// ------------------------------------------------------ accounting, restore
+
+std::uint64_t AddressSpace::touched_bytes() const {
+  std::uint64_t pages = 0;
+  for (const auto& [s, m] : maps_)
+    if (m.ever_accessible) pages += host_memory::resident_pages(m.host, m.end - m.start);
+  return pages * kPageSize;
+}
+
+void AddressSpace::for_each_mapping(const std::function<void(const Mapping&, std::span<std::uint8_t>)>& fn) const {
+  for (const auto& [s, m] : maps_) fn(m, std::span<std::uint8_t>(m.host, m.end - m.start));
+}
+
+bool AddressSpace::restore_table(const std::vector<Mapping>& table) {
+  auto same = [](const Mapping& a, const Mapping& b) {
+    return a.start == b.start && a.end == b.end && a.host == b.host;
+  };
+  // Drop what is not in the table any more (or not the same bytes).
+  std::vector<std::pair<GuestAddr, GuestAddr>> gone;
+  for (const auto& [s, m] : maps_) {
+    auto it = std::find_if(table.begin(), table.end(), [&](const Mapping& t) { return t.start == s; });
+    if (it == table.end() || !same(*it, m)) gone.emplace_back(m.start, m.end);
+  }
+  for (const auto& [s, e] : gone) remove_range(s, e);
+  for (const Mapping& t : table) {
+    auto it = maps_.find(t.start);
+    if (it != maps_.end()) {
+      if (it->second.prot != t.prot && !protect(t.start, t.end - t.start, t.prot)) return false;
+      it->second.name = t.name;
+      continue;
+    }
+    if (!map_fixed(t.start, t.end - t.start, t.prot, t.name)) return false;
+    maps_.at(t.start).ever_accessible |= t.ever_accessible;
+  }
+  return true;
 }
 
 }  // namespace gostep

@@ -24,6 +24,7 @@ Process::Process(const ElfImage& image, ProcessOptions options)
   rlimits_[4] = {0, ~0ULL};           // RLIMIT_CORE
   rlimits_[7] = {1024, 1048576};      // RLIMIT_NOFILE
   if (opts_.quantum == 0) opts_.quantum = 1;
+  mem_budget_pages_ = opts_.max_memory / kPageSize;
   setup_hooks();
   load();
   setup_fs();
@@ -49,11 +50,9 @@ void Process::setup_hooks() {
   uc_.hooks.on_cpuid = [](std::uint32_t leaf, std::uint32_t sub, std::array<std::uint32_t, 4>& out) {
     out = fixed_cpuid(leaf, sub);
   };
-  uc_.hooks.on_unmapped = [this](MemAccess a, GuestAddr addr, int size) {
-    if (mem_.fault_in(addr, a)) {
-      if (size > 1) mem_.fault_in(addr + static_cast<GuestAddr>(size) - 1, a);
-      return true;
-    }
+  // Every mapping the guest may access is Unicorn memory already: an access
+  // Unicorn does not have is a fault (PROT_NONE mappings are not given to it).
+  uc_.hooks.on_unmapped = [this](MemAccess a, GuestAddr addr, int) {
     fault_ = {addr, a, mem_.find(addr) != nullptr};
     engine_stop_ = EngineStop::fault;
     return false;
@@ -97,9 +96,11 @@ void Process::load() {
     std::copy_n(image_.bytes.begin() + static_cast<std::ptrdiff_t>(s.offset),
                 static_cast<std::ptrdiff_t>(s.filesz), bytes.begin() + static_cast<std::ptrdiff_t>(s.vaddr - start));
     const char* name = (s.prot & kProtExec) ? "text" : (s.prot & kProtWrite) ? "data" : "rodata";
-    mem_.map_fixed(start, end - start, s.prot, name, &bytes);
+    if (!mem_.map_fixed(start, end - start, s.prot, name, &bytes))
+      throw EmulatorError(fmt::format("cannot reserve {} bytes of host memory for the program's segments", end - start));
   }
-  mem_.map_fixed(kStackTop - kStackSize, kStackSize, kProtRead | kProtWrite, "[stack]");
+  if (!mem_.map_fixed(kStackTop - kStackSize, kStackSize, kProtRead | kProtWrite, "[stack]"))
+    throw EmulatorError("cannot reserve host memory for the guest's stack");
 
   InitialStackInput in;
   in.argv = opts_.argv;
@@ -160,43 +161,9 @@ ProcessStats Process::stats() const {
   s.syscalls = syscall_counts_;
   s.enosys = enosys_counts_;
   s.user_signals = user_signals_;
+  s.touched = mem_.touched_bytes();
+  s.touched_peak = std::max(touched_peak_, s.touched);
   return s;
-}
-
-void Process::stop_before_insn(std::optional<std::uint64_t> n) {
-  stop_before_ = n;
-  update_next_stop();
-}
-
-void Process::add_breakpoint(GuestAddr pc) {
-  // Checked by the per-instruction hook (on_insn) against this set, so a new
-  // breakpoint needs no flush of Unicorn's translated code.
-  breakpoints_.insert(pc);
-}
-
-void Process::remove_breakpoint(GuestAddr pc) {
-  breakpoints_.erase(pc);
-}
-
-void Process::stop_at_thread_insns(std::optional<std::pair<int, std::uint64_t>> target) {
-  thread_target_ = target;
-  update_next_stop();
-}
-
-// Instructions the current thread still has to run before its target; nullopt
-// when the target is another thread's (or there is none).
-std::optional<std::uint64_t> Process::thread_target_remaining() const {
-  if (!thread_target_ || threads_.empty() || threads_[current_]->tid != thread_target_->first) return std::nullopt;
-  const std::uint64_t done = threads_[current_]->insns + (insn_count_ - slice_start_count_);
-  return thread_target_->second > done ? thread_target_->second - done : 0;
-}
-
-void Process::update_next_stop() {
-  std::uint64_t n = slice_end_;
-  if (opts_.max_insns) n = std::min(n, opts_.max_insns);
-  if (stop_before_) n = std::min(n, *stop_before_ > 0 ? *stop_before_ - 1 : 0);
-  if (const auto left = thread_target_remaining()) n = std::min(n, insn_count_ + *left);
-  next_stop_ = n;
 }
 
 void Process::set_watch_ranges(std::vector<std::pair<GuestAddr, std::uint64_t>> ranges) {
@@ -230,6 +197,7 @@ void Process::on_write(GuestAddr addr, std::uint64_t size, bool by_kernel) {
   // at all when it builds a signal frame or completes a call for a woken thread.
   GuestAddr pc = cur_pc_;
   if (by_kernel) pc = kernel_cause_.kind == KernelCause::Kind::syscall ? syscall_pc_ : 0;
+  if (by_kernel) kernel_pages_ += size / kPageSize + 2;
   if (log_writes_) {
     MemWrite w;
     w.addr = addr;
@@ -250,52 +218,6 @@ void Process::on_write(GuestAddr addr, std::uint64_t size, bool by_kernel) {
       watch_writer_insn_ = insn_count_;
       watch_cause_ = by_kernel ? kernel_cause_ : KernelCause{};
     }
-}
-
-// The instruction after an RDTSC/RDTSCP: load EDX:EAX from the virtual clock.
-void Process::apply_tsc(GuestAddr pc) {
-  if (tsc_pending_ != pc) return;
-  tsc_pending_ = 0;
-  const std::uint64_t tsc = now_ns();
-  uc_.set_reg(Reg::rax, tsc & 0xffffffffu);
-  uc_.set_reg(Reg::rdx, tsc >> 32);
-  if (tsc_pending_rdtscp_) uc_.set_reg(Reg::rcx, 0);  // IA32_TSC_AUX: CPU 0
-}
-
-// Runs before every instruction. Must not throw and must stay cheap.
-void Process::on_insn(GuestAddr pc) {
-  if (tsc_pending_) apply_tsc(pc);
-  if (watch_hit_) {
-    engine_stop_ = EngineStop::watch;
-    uc_.stop();
-    return;
-  }
-  if (user_interrupt_.load(std::memory_order_relaxed)) {
-    cur_pc_ = pc;
-    engine_stop_ = EngineStop::user_interrupt;
-    uc_.stop();
-    return;
-  }
-  if (insn_count_ >= next_stop_) {
-    const auto left = thread_target_remaining();
-    const bool asked = (opts_.max_insns && insn_count_ >= opts_.max_insns) ||
-                       (stop_before_ && insn_count_ + 1 >= *stop_before_) || (left && *left == 0);
-    engine_stop_ = insn_count_ >= slice_end_ && !asked ? EngineStop::quantum : EngineStop::threshold;
-    uc_.stop();
-    return;
-  }
-  if (!breakpoints_.empty() && breakpoints_.count(pc)) {
-    if (resume_over_bp_ != pc) {
-      cur_pc_ = pc;
-      engine_stop_ = EngineStop::breakpoint;
-      uc_.stop();
-      return;
-    }
-  }
-  resume_over_bp_.reset();
-  cur_pc_ = pc;
-  if (observer_) observer_(threads_[current_]->tid, insn_count_ + 1, pc);
-  ++insn_count_;
 }
 
 // ---------------------------------------------------------------- scheduling
@@ -513,6 +435,7 @@ StopReason Process::run() {
       case EngineStop::user_interrupt:
         return interrupted_stop();
       case EngineStop::quantum:
+        if (auto stop = check_memory()) return *stop;
         if (!pick_next()) {
           if (interrupted()) continue;
           StopReason r{StopKind::deadlock};

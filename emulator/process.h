@@ -40,6 +40,7 @@ struct ProcessOptions {
   std::uint64_t quantum = 10'000; // instructions per time slice
   int ncpu = 2;                   // CPUs in the affinity mask
   std::uint64_t max_insns = 0;    // 0: no limit
+  std::uint64_t max_memory = 4ULL << 30;  // touched guest memory (bytes); 0: no limit
   bool per_instruction_hook = true;  // off only for the benchmark baseline
   bool track_writes = false;      // memory-write hook: effects display and watchpoints (debug)
   int stdin_fd = 0;               // host fd read for the guest's fd 0; -1 reads as empty
@@ -68,6 +69,7 @@ enum class StopKind {
   exited,               // exit_group, or the last thread's exit
   killed,               // a signal with no handler ended it (exit 128+N)
   insn_limit,           // --max-insns reached
+  memory_limit,         // the guest touched more memory than --max-memory
   deadlock,             // every thread is blocked and nothing can wake one
   unsupported_syscall,  // a call the Linux layer does not provide
   breakpoint,           // about to execute a breakpoint address
@@ -89,6 +91,7 @@ struct StopReason {
   std::uint64_t syscall_nr = 0;  // unsupported_syscall, syscall_caught, before_exit
   std::uint64_t writer_insn = 0; // watch: the index of the instruction (or SYSCALL) that wrote
   KernelCause cause;             // watch: the Linux layer's activity when it wrote (none: an instruction)
+  std::uint64_t touched = 0;     // memory_limit: bytes of guest memory touched
   std::string detail;    // e.g. "fault at 0x0 (read, unmapped)"
 };
 
@@ -159,6 +162,8 @@ struct ProcessStats {
   std::map<std::string, std::uint64_t> syscalls;  // by name
   std::map<std::string, std::uint64_t> enosys;    // unsupported calls answered -ENOSYS (--enosys)
   std::vector<UserSignal> user_signals;
+  std::uint64_t touched = 0;       // guest memory touched now (bytes; AddressSpace::touched_bytes)
+  std::uint64_t touched_peak = 0;  // the most of it any measurement saw
 };
 
 class Process {
@@ -297,6 +302,7 @@ class Process {
   void update_next_stop();
   std::optional<std::uint64_t> thread_target_remaining() const;
   StopReason watch_stop();
+  std::optional<StopReason> check_memory();
   void on_insn(GuestAddr pc);
   void apply_tsc(GuestAddr pc);
   void on_write(GuestAddr addr, std::uint64_t size, bool by_kernel);
@@ -340,6 +346,13 @@ class Process {
   GuestAddr tsc_pending_ = 0;  // the instruction after an RDTSC that just ran
   bool tsc_pending_rdtscp_ = false;
   std::uint64_t slice_start_count_ = 0;
+
+  // Touched memory (--max-memory), measured at time-slice ends when the guest
+  // may have crossed the limit since the last measurement (check_memory).
+  std::uint64_t mem_base_count_ = 0;      // insn_count_ at the last measurement
+  std::uint64_t mem_budget_pages_ = 0;    // pages still allowed then
+  std::uint64_t kernel_pages_ = 0;        // pages the Linux layer wrote since
+  std::uint64_t touched_peak_ = 0;
 
   // Why the engine stopped.
   enum class EngineStop { none, syscall, quantum, threshold, breakpoint, fault, interrupt, block, watch, user_interrupt };

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unicorn/unicorn.h>
 
+#include <utility>
+
 namespace gostep {
 namespace {
 
@@ -32,18 +34,42 @@ MemAccess access_of(uc_mem_type t) {
   }
 }
 
-// Static trampolines: Unicorn gives back `this` as user_data. None may throw.
-void code_tramp(uc_engine*, uint64_t addr, uint32_t size, void* self) {
-  static_cast<UnicornEngine*>(self)->hooks.on_insn(addr, size);
+// Static trampolines: Unicorn gives back `this` as user_data. No exception may
+// unwind through Unicorn's C frames: guarded() catches it, stops the engine and
+// keeps it for start() to rethrow.
+template <typename F>
+auto guarded(void* self, decltype(std::declval<F>()()) fallback, F&& f) noexcept {
+  try {
+    return f();
+  } catch (...) {
+    static_cast<UnicornEngine*>(self)->hook_failed(std::current_exception());
+    return fallback;
+  }
 }
-void syscall_tramp(uc_engine*, void* self) { static_cast<UnicornEngine*>(self)->hooks.on_syscall(); }
+template <typename F>
+void guarded(void* self, F&& f) noexcept {
+  try {
+    f();
+  } catch (...) {
+    static_cast<UnicornEngine*>(self)->hook_failed(std::current_exception());
+  }
+}
+UnicornEngine& engine(void* self) { return *static_cast<UnicornEngine*>(self); }
+
+void code_tramp(uc_engine*, uint64_t addr, uint32_t size, void* self) {
+  guarded(self, [&] { engine(self).hooks.on_insn(addr, size); });
+}
+void syscall_tramp(uc_engine*, void* self) {
+  guarded(self, [&] { engine(self).hooks.on_syscall(); });
+}
 int cpuid_tramp(uc_engine* uc, void* self) {
-  auto* e = static_cast<UnicornEngine*>(self);
   uint64_t leaf = 0, sub = 0;
   uc_reg_read(uc, UC_X86_REG_RAX, &leaf);
   uc_reg_read(uc, UC_X86_REG_RCX, &sub);
   std::array<std::uint32_t, 4> out{};
-  e->hooks.on_cpuid(static_cast<std::uint32_t>(leaf), static_cast<std::uint32_t>(sub), out);
+  guarded(self, [&] {
+    engine(self).hooks.on_cpuid(static_cast<std::uint32_t>(leaf), static_cast<std::uint32_t>(sub), out);
+  });
   const int ids[4] = {UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX};
   for (int i = 0; i < 4; ++i) {
     uint64_t v = out[static_cast<size_t>(i)];  // CPUID zero-extends into the 64-bit registers
@@ -52,19 +78,25 @@ int cpuid_tramp(uc_engine* uc, void* self) {
   return 1;  // skip Unicorn's own CPUID
 }
 bool unmapped_tramp(uc_engine*, uc_mem_type t, uint64_t addr, int size, int64_t, void* self) {
-  return static_cast<UnicornEngine*>(self)->hooks.on_unmapped(access_of(t), addr, size);
+  return guarded(self, false, [&] { return engine(self).hooks.on_unmapped(access_of(t), addr, size); });
 }
 bool prot_tramp(uc_engine*, uc_mem_type t, uint64_t addr, int size, int64_t, void* self) {
-  return static_cast<UnicornEngine*>(self)->hooks.on_protection(access_of(t), addr, size);
+  return guarded(self, false, [&] { return engine(self).hooks.on_protection(access_of(t), addr, size); });
 }
 void intr_tramp(uc_engine*, uint32_t intno, void* self) {
-  static_cast<UnicornEngine*>(self)->hooks.on_interrupt(intno);
+  guarded(self, [&] { engine(self).hooks.on_interrupt(intno); });
 }
 void write_tramp(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
-  static_cast<UnicornEngine*>(self)->hooks.on_write(addr, size);
+  guarded(self, [&] { engine(self).hooks.on_write(addr, size); });
 }
-void address_tramp(uc_engine*, uint64_t addr, uint32_t, void* fn) {
-  (*static_cast<std::function<void(GuestAddr)>*>(fn))(addr);
+
+struct AddressHook {
+  UnicornEngine* engine;
+  std::function<void(GuestAddr)> fn;
+};
+void address_tramp(uc_engine*, uint64_t addr, uint32_t, void* p) {
+  auto* h = static_cast<AddressHook*>(p);
+  guarded(h->engine, [&] { h->fn(addr); });
 }
 
 }  // namespace
@@ -77,6 +109,11 @@ UnicornEngine::UnicornEngine() {
 
 UnicornEngine::~UnicornEngine() {
   if (uc_) uc_close(uc_);
+}
+
+void UnicornEngine::hook_failed(std::exception_ptr e) {
+  if (!hook_error_) hook_error_ = std::move(e);
+  uc_emu_stop(uc_);
 }
 
 void UnicornEngine::check(int err, const char* what) const {
@@ -108,11 +145,11 @@ void UnicornEngine::install_hooks(bool per_instruction, bool writes) {
 }
 
 void UnicornEngine::add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn) {
-  address_hooks_.push_back(std::make_unique<std::function<void(GuestAddr)>>(std::move(fn)));
-  uc_hook h;
-  check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(address_tramp),
-                    address_hooks_.back().get(), addr, addr),
+  auto h = std::make_unique<AddressHook>(AddressHook{this, std::move(fn)});
+  uc_hook id;
+  check(uc_hook_add(uc_, &id, UC_HOOK_CODE, reinterpret_cast<void*>(address_tramp), h.get(), addr, addr),
         "uc_hook_add(address)");
+  address_hooks_.push_back(std::shared_ptr<void>(h.release(), [](void* p) { delete static_cast<AddressHook*>(p); }));
 }
 
 std::uint64_t UnicornEngine::reg(Reg r) const {
@@ -157,8 +194,8 @@ void UnicornEngine::set_sse(const SseState& s) {
   check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &mxcsr), "uc_reg_write(mxcsr)");
 }
 
-void UnicornEngine::map(GuestAddr addr, std::uint64_t len, std::uint32_t prot) {
-  check(uc_mem_map(uc_, addr, len, prot), "uc_mem_map");
+void UnicornEngine::map_host(GuestAddr addr, std::uint64_t len, std::uint32_t prot, std::uint8_t* host) {
+  check(uc_mem_map_ptr(uc_, addr, len, prot, host), "uc_mem_map_ptr");
 }
 void UnicornEngine::unmap(GuestAddr addr, std::uint64_t len) {
   check(uc_mem_unmap(uc_, addr, len), "uc_mem_unmap");
@@ -166,14 +203,25 @@ void UnicornEngine::unmap(GuestAddr addr, std::uint64_t len) {
 void UnicornEngine::protect(GuestAddr addr, std::uint64_t len, std::uint32_t prot) {
   check(uc_mem_protect(uc_, addr, len, prot), "uc_mem_protect");
 }
-void UnicornEngine::read(GuestAddr addr, void* out, std::uint64_t len) const {
-  check(uc_mem_read(uc_, addr, out, len), "uc_mem_read");
-}
-void UnicornEngine::write(GuestAddr addr, const void* in, std::uint64_t len) {
-  check(uc_mem_write(uc_, addr, in, len), "uc_mem_write");
+std::vector<UnicornEngine::Region> UnicornEngine::regions() const {
+  uc_mem_region* r = nullptr;
+  uint32_t n = 0;
+  check(uc_mem_regions(uc_, &r, &n), "uc_mem_regions");
+  std::vector<Region> out;
+  for (uint32_t i = 0; i < n; ++i) out.push_back({r[i].begin, r[i].end, r[i].perms});
+  uc_free(r);
+  return out;
 }
 
-int UnicornEngine::start(GuestAddr pc) { return uc_emu_start(uc_, pc, 0, 0, 0); }
+void UnicornEngine::invalidate_code(GuestAddr begin, GuestAddr end) {
+  check(uc_ctl_remove_cache(uc_, begin, end), "uc_ctl_remove_cache");
+}
+
+int UnicornEngine::start(GuestAddr pc) {
+  const int err = uc_emu_start(uc_, pc, 0, 0, 0);
+  if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
+  return err;
+}
 void UnicornEngine::stop() { uc_emu_stop(uc_); }
 const char* UnicornEngine::error_text(int err) { return uc_strerror(static_cast<uc_err>(err)); }
 bool UnicornEngine::is_fetch_error(int err) {

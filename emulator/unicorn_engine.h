@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <span>
@@ -45,7 +46,8 @@ enum : std::uint32_t { kProtRead = 1, kProtWrite = 2, kProtExec = 4 };
 
 enum class MemAccess { read, write, fetch };
 
-// Callbacks the engine forwards to. They run inside Unicorn: they must not throw.
+// Callbacks the engine forwards to. They run inside Unicorn; an exception one
+// throws is caught at the trampoline, stops the engine and is rethrown by start().
 struct EngineHooks {
   // Before each instruction (only when the per-instruction hook is installed).
   std::function<void(GuestAddr pc, std::uint32_t size)> on_insn;
@@ -83,14 +85,24 @@ class UnicornEngine {
   SseState sse() const;
   void set_sse(const SseState& s);
 
-  void map(GuestAddr addr, std::uint64_t len, std::uint32_t prot);
+  // Guest memory is gostep's: `host` holds the bytes of [addr, addr+len) and
+  // Unicorn uses them in place (uc_mem_map_ptr). unmap and protect may cover
+  // part of such a region: Unicorn splits it and keeps using the same bytes.
+  void map_host(GuestAddr addr, std::uint64_t len, std::uint32_t prot, std::uint8_t* host);
   void unmap(GuestAddr addr, std::uint64_t len);
   void protect(GuestAddr addr, std::uint64_t len, std::uint32_t prot);
-  void read(GuestAddr addr, void* out, std::uint64_t len) const;
-  void write(GuestAddr addr, const void* in, std::uint64_t len);
+  struct Region {
+    GuestAddr begin, end;  // end inclusive, as Unicorn reports it
+    std::uint32_t prot;
+  };
+  std::vector<Region> regions() const;  // what Unicorn has mapped (tests, reports)
+  // Drops translated code of [begin, end) (after a hook was added there, or
+  // before code memory is unmapped).
+  void invalidate_code(GuestAddr begin, GuestAddr end);
 
   // Runs from `pc` until a hook calls stop(). Returns Unicorn's error code
-  // (0 = stopped cleanly); error_text() explains a non-zero one.
+  // (0 = stopped cleanly); error_text() explains a non-zero one. An exception
+  // thrown by a hook is rethrown here, after Unicorn has returned.
   int start(GuestAddr pc);
   void stop();
   static const char* error_text(int err);
@@ -111,10 +123,14 @@ class UnicornEngine {
   void save(Context& c);
   void restore(const Context& c);
 
+  // For the trampolines: keeps a hook's exception until start() returns.
+  void hook_failed(std::exception_ptr e);
+
  private:
   void check(int err, const char* what) const;
   uc_struct* uc_ = nullptr;
-  std::vector<std::unique_ptr<std::function<void(GuestAddr)>>> address_hooks_;
+  std::exception_ptr hook_error_;
+  std::vector<std::shared_ptr<void>> address_hooks_;  // AddressHook, owned until close
 };
 
 }  // namespace gostep

@@ -239,6 +239,7 @@ Runner::Go Runner::go() {
         ev_.exit_status = 124;
         return Go::end;
       case StopKind::insn_limit:
+      case StopKind::memory_limit:
       case StopKind::unsupported_syscall:
       case StopKind::guest_error:
         ev_.causes.push_back(StopCause::stopped_by_gostep);

@@ -82,7 +82,7 @@ enum class StopCause {
   interrupted,       // Ctrl-C
   gave_up,           // the command's limit was reached (note says which)
   history_start,     // going backwards reached the start of the recording
-  stopped_by_gostep, // max-insns, an unsupported system call, a guest gostep cannot run (exit 124)
+  stopped_by_gostep, // max-insns, max-memory, an unsupported system call, a guest gostep cannot run (exit 124)
 };
 
 struct BreakpointHit {

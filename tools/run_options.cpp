@@ -44,6 +44,17 @@ void add_run_options(CLI::App& cmd, RunOptions& o, bool prog_required) {
   cmd.add_option("--max-insns", o.max_insns,
                  "Stop the guest after N instructions (exit status 124; default 5000000000)")
       ->check(whole_number(1, UINT64_MAX));
+  cmd.add_option("--max-memory", o.max_memory,
+                 "Stop the guest when it has touched more than N bytes of memory (exit status 124; "
+                 "K, M, G suffixes; default 4G)")
+      ->check([](const std::string& v) -> std::string {
+        return v.empty() || v[0] < '0' || v[0] > '9' ? "expected a size like 512M or 4G, got '" + clip(v, 24) + "'" : "";
+      })
+      ->transform(CLI::AsSizeValue(false))
+      ->check([](const std::string& v) -> std::string {
+        return v.find_first_not_of('0') == std::string::npos ? "must be more than 0 bytes" : "";
+      })
+      ->type_name("N");
   // Bounded so that a time slice's end (count + quantum) cannot wrap around.
   cmd.add_option("--quantum", o.quantum,
                  "Instructions each thread runs before the next one's turn (default 10000, at most 1000000000)")
@@ -109,6 +120,7 @@ ProcessOptions to_process_options(const RunOptions& o) {
   p.env = o.env;
   p.seed = o.seed;
   p.max_insns = o.max_insns;
+  p.max_memory = o.max_memory;
   p.quantum = o.quantum;
   p.ncpu = o.ncpu;
   p.enosys = o.enosys;

@@ -21,6 +21,7 @@ struct RunOptions {
   std::vector<std::string> env;
   std::uint64_t seed = 0;
   std::uint64_t max_insns = 5'000'000'000ULL;
+  std::uint64_t max_memory = 4ULL << 30;
   std::uint64_t quantum = 10'000;
   int ncpu = 2;
   bool stats = false;

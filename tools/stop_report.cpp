@@ -21,6 +21,26 @@ std::string where(Process& p, int tid, GuestAddr pc) {
 }
 
 
+// 4294967296 -> "4G", 1536 MiB -> "1536M" (what --max-memory accepts back),
+// 89309184 -> "85.2M".
+std::string human_bytes(std::uint64_t n) {
+  const char* units[] = {"", "K", "M", "G", "T"};
+  int exact = 0;
+  std::uint64_t e = n;
+  while (exact < 4 && e >= 1024 && e % 1024 == 0) {
+    e /= 1024;
+    ++exact;
+  }
+  int u = 0;
+  double v = static_cast<double>(n);
+  while (u < 4 && v >= 1024) {
+    v /= 1024;
+    ++u;
+  }
+  if (exact == u) return fmt::format("{}{}", e, units[u]);
+  return fmt::format("{:.1f}{}", v, units[u]);
+}
+
 }  // namespace
 
 std::string signal_name(int sig) {
@@ -56,6 +76,11 @@ std::string stop_report(Process& p, const StopReason& r) {
       return fmt::format("gostep: stopped the guest after {} instructions (--max-insns); if it needs more, "
                          "raise --max-insns\n{}\n",
                          with_commas(p.insn_count()), where(p, r.tid, r.pc));
+    case StopKind::memory_limit:
+      return fmt::format("gostep: stopped the guest after it touched {} of memory ({} bytes), more than "
+                         "--max-memory {} allows; if it needs more, raise it (e.g. --max-memory {})\n{}\n",
+                         human_bytes(r.touched), with_commas(r.touched), human_bytes(p.options().max_memory),
+                         human_bytes(p.options().max_memory * 2), where(p, r.tid, r.pc));
     case StopKind::deadlock: {
       std::string s = "gostep: every guest thread is blocked and nothing can wake one (deadlock); stopped\n";
       for (const auto& t : p.threads()) {
@@ -119,6 +144,7 @@ std::string stats_report(const ProcessStats& s, double wall_seconds) {
   for (const auto& [tid, n] : s.insns_by_tid) out += fmt::format("    thread {:<7}  {}\n", tid, with_commas(n));
   out += fmt::format("  threads created  {}\n", s.threads_created);
   out += fmt::format("  virtual time     {}.{:06} ms\n", s.virtual_ns / 1'000'000, s.virtual_ns % 1'000'000);
+  out += fmt::format("  memory touched   {} KiB\n", with_commas(s.touched / 1024));
   std::vector<std::pair<std::string, std::uint64_t>> calls(s.syscalls.begin(), s.syscalls.end());
   std::stable_sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::uint64_t total = 0;

@@ -26,12 +26,11 @@ GOSTEP_SYSCALL(mmap) {
     if (!range_ok(addr, len)) return SysResult::ret(-EINVAL);
     if ((flags & kMapFixedNoReplace) && !(flags & MAP_FIXED) && !p.memory().is_free(addr, len))
       return SysResult::ret(-EEXIST);
-    p.memory().map_fixed(addr, len, prot, "");
+    if (!p.memory().map_fixed(addr, len, prot, "")) return SysResult::ret(-ENOMEM);
     return SysResult::ret(static_cast<std::int64_t>(addr));
   }
   auto where = p.memory().find_free(page_down(addr), len);
-  if (!where) return SysResult::ret(-ENOMEM);
-  p.memory().map_fixed(*where, len, prot, "");
+  if (!where || !p.memory().map_fixed(*where, len, prot, "")) return SysResult::ret(-ENOMEM);
   return SysResult::ret(static_cast<std::int64_t>(*where));
 }
 
@@ -39,8 +38,7 @@ GOSTEP_SYSCALL(munmap) {
   (void)t;
   const std::uint64_t len = page_up(a.a[1]);
   if (!range_ok(a.a[0], len)) return SysResult::ret(-EINVAL);
-  p.memory().unmap(a.a[0], len);
-  return SysResult::ret(0);
+  return SysResult::ret(p.memory().unmap(a.a[0], len) ? 0 : -ENOMEM);
 }
 
 GOSTEP_SYSCALL(mprotect) {
@@ -56,8 +54,7 @@ GOSTEP_SYSCALL(mprotect) {
     if (!m) return SysResult::ret(-ENOMEM);
     q = m->end;
   }
-  p.memory().protect(a.a[0], len, prot_of(a.a[2]));
-  return SysResult::ret(0);
+  return SysResult::ret(p.memory().protect(a.a[0], len, prot_of(a.a[2])) ? 0 : -ENOMEM);
 }
 
 GOSTEP_SYSCALL(madvise) {
@@ -80,8 +77,7 @@ GOSTEP_SYSCALL(brk) {
   const GuestAddr want = a.a[0];
   if (want > cur && want < start + (1ULL << 30) && p.memory().is_free(cur, page_up(want) - cur)) {
     // Only the new part: what the heap already holds stays.
-    p.memory().map_fixed(cur, page_up(want) - cur, kProtRead | kProtWrite, "[heap]");
-    cur = page_up(want);
+    if (p.memory().map_fixed(cur, page_up(want) - cur, kProtRead | kProtWrite, "[heap]")) cur = page_up(want);
   }
   return SysResult::ret(static_cast<std::int64_t>(cur));
 }

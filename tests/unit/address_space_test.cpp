@@ -1,5 +1,6 @@
-// AddressSpace with a real Unicorn engine: the mapping table, lazy
-// materialisation, and what the Linux layer reads and writes through it.
+// AddressSpace with a real Unicorn engine: the mapping table, Unicorn's regions
+// over gostep's own bytes, touched memory, and what the Linux layer reads and
+// writes through it.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -7,6 +8,8 @@
 
 #include "emulator/address_space.h"
 #include "emulator/unicorn_engine.h"
+
+#include <algorithm>
 
 namespace gostep {
 namespace {
@@ -23,6 +26,17 @@ class AddressSpaceTest : public ::testing::Test {
     std::uint8_t b = 0xee;
     EXPECT_TRUE(mem.peek(a, &b, 1)) << std::hex << a;
     return b;
+  }
+  // Unicorn's regions are the accessible mappings, one to one, same bounds and
+  // protection (PROT_NONE ones are not in Unicorn).
+  void expect_regions_match_table() {
+    std::vector<std::pair<GuestAddr, GuestAddr>> want, have;
+    for (const auto& m : mem.mappings())
+      if (m.prot) want.emplace_back(m.start, m.end);
+    for (const auto& r : uc.regions()) have.emplace_back(r.begin, r.end + 1);
+    std::sort(have.begin(), have.end());
+    EXPECT_EQ(have, want);
+    EXPECT_EQ(mem.regions(), want.size());
   }
   // Four pages, page i filled with 0x10 + i.
   void map_marked() {
@@ -74,9 +88,9 @@ TEST_F(AddressSpaceTest, UnmapMiddleLeavesAHole) {
   EXPECT_EQ(byte_at(kBase + 2 * kPageSize), 0x12);
   EXPECT_EQ(byte_at(kBase), 0x10);
   // Mapping the hole again gives zeros.
-  mem.map_fixed(kBase + kPageSize, kPageSize, kRW, "");
+  ASSERT_TRUE(mem.map_fixed(kBase + kPageSize, kPageSize, kRW, ""));
   EXPECT_EQ(byte_at(kBase + kPageSize), 0);
-  EXPECT_TRUE(mem.fault_in(kBase + kPageSize, MemAccess::write));
+  expect_regions_match_table();
   std::uint8_t zero[16];
   ASSERT_TRUE(mem.read(kBase + kPageSize + 100, zero, sizeof zero));
   for (auto z : zero) EXPECT_EQ(z, 0);
@@ -93,11 +107,15 @@ TEST_F(AddressSpaceTest, ProtectSplitsAndIsEnforcedForTheKernelPath) {
   EXPECT_TRUE(mem.write(kBase + 3 * kPageSize, &x, 1));
   EXPECT_EQ(byte_at(kBase + 2 * kPageSize), 0x12);  // bytes kept
   EXPECT_EQ(byte_at(kBase + 3 * kPageSize), 0x99);
-  mem.protect(kBase, kPageSize, 0);
+  expect_regions_match_table();
+  ASSERT_TRUE(mem.protect(kBase, kPageSize, 0));
   std::uint8_t b;
   EXPECT_FALSE(mem.read(kBase, &b, 1));
-  EXPECT_FALSE(mem.fault_in(kBase, MemAccess::read));
-  EXPECT_FALSE(mem.fault_in(kBase + 2 * kPageSize, MemAccess::fetch));
+  expect_regions_match_table();  // the PROT_NONE page is not in Unicorn
+  // Back to readable: the bytes were kept all along.
+  ASSERT_TRUE(mem.protect(kBase, kPageSize, kProtRead));
+  EXPECT_EQ(byte_at(kBase), 0x10);
+  expect_regions_match_table();
 }
 
 TEST_F(AddressSpaceTest, FindFreeIsTopDownBelowTheMmapBaseAndHonoursAFreeHint) {
@@ -128,28 +146,77 @@ TEST_F(AddressSpaceTest, FindFreeIsTopDownBelowTheMmapBaseAndHonoursAFreeHint) {
   EXPECT_EQ(*too_big, kMmapBase - len - 2 * kPageSize);
 }
 
-TEST_F(AddressSpaceTest, PagesBecomeUnicornMemoryOnlyWhenTouched) {
-  mem.map_fixed(kBase, 1024 * kPageSize, kRW, "big");  // 4 MiB, untouched
-  EXPECT_EQ(mem.materialized_bytes(), 0u);
+TEST_F(AddressSpaceTest, MemoryCostsOnlyWhatIsTouched) {
+  ASSERT_TRUE(mem.map_fixed(kBase, 1ULL << 30, kRW, "big"));  // 1 GiB, untouched
+  EXPECT_EQ(mem.touched_bytes(), 0u);
+  expect_regions_match_table();  // one region for the whole mapping
   std::uint8_t b = 0xff;
-  ASSERT_TRUE(mem.peek(kBase + 5 * kPageSize, &b, 1));  // peeking changes nothing
+  ASSERT_TRUE(mem.peek(kBase + 5 * kPageSize, &b, 1));  // looking touches nothing
   EXPECT_EQ(b, 0);
-  EXPECT_EQ(mem.materialized_bytes(), 0u);
-  ASSERT_TRUE(mem.fault_in(kBase + 5 * kPageSize, MemAccess::write));
-  const std::uint64_t after = mem.materialized_bytes();
-  EXPECT_GT(after, 0u);
-  EXPECT_LT(after, 1024 * kPageSize);
-  EXPECT_FALSE(mem.fault_in(kBase - kPageSize, MemAccess::read));  // nothing mapped there
+  EXPECT_EQ(mem.touched_bytes(), 0u);
   const std::uint32_t v = 0xdeadbeef;
   ASSERT_TRUE(mem.write(kBase + 5 * kPageSize + 8, &v, 4));
+  ASSERT_TRUE(mem.write(kBase + (512ULL << 20), &v, 4));
+  EXPECT_EQ(mem.touched_bytes(), 2 * kPageSize);
   std::uint32_t got = 0;
   ASSERT_TRUE(mem.peek(kBase + 5 * kPageSize + 8, &got, 4));
   EXPECT_EQ(got, v);
-  mem.discard(kBase, 1024 * kPageSize);
-  EXPECT_EQ(mem.materialized_bytes(), 0u);
+  // A read of an untouched page by the Linux layer touches it (as on Linux:
+  // the zero page is mapped there).
+  ASSERT_TRUE(mem.read(kBase + 9 * kPageSize, &got, 4));
+  EXPECT_EQ(got, 0u);
+  EXPECT_EQ(mem.touched_bytes(), 3 * kPageSize);
+  mem.discard(kBase, 1ULL << 30);
+  EXPECT_EQ(mem.touched_bytes(), 0u);
   ASSERT_TRUE(mem.peek(kBase + 5 * kPageSize + 8, &got, 4));
   EXPECT_EQ(got, 0u);
   ASSERT_NE(mem.find(kBase), nullptr);  // discarded, still mapped
+}
+
+TEST_F(AddressSpaceTest, ManySmallMappingsStopAtTheRegionLimitWithNothingChanged) {
+  UnicornEngine small_uc;
+  AddressSpace small(small_uc, 4);
+  for (GuestAddr i = 0; i < 4; ++i) ASSERT_TRUE(small.map_fixed(kBase + 2 * i * kPageSize, kPageSize, kRW, ""));
+  EXPECT_FALSE(small.map_fixed(kBase + 10 * kPageSize, kPageSize, kRW, ""));  // ENOMEM
+  EXPECT_EQ(small.find(kBase + 10 * kPageSize), nullptr);
+  // Splitting one mapping in two needs a region too; PROT_NONE needs none.
+  ASSERT_TRUE(small.map_fixed(kBase + 20 * kPageSize, 3 * kPageSize, 0, ""));
+  EXPECT_FALSE(small.protect(kBase + 20 * kPageSize, kPageSize, kRW));
+  EXPECT_EQ(small.find(kBase + 20 * kPageSize)->prot, 0u);
+  // Replacing a mapping by one of the same kind is fine at the limit.
+  EXPECT_TRUE(small.map_fixed(kBase, kPageSize, kProtRead, ""));
+  EXPECT_TRUE(small.unmap(kBase, kPageSize));
+  EXPECT_EQ(small.regions(), 3u);
+}
+
+TEST_F(AddressSpaceTest, RestoreTableKeepsUnchangedBytesAndRemapsTheRest) {
+  map_marked();
+  ASSERT_TRUE(mem.map_fixed(kBase + 16 * kPageSize, 2 * kPageSize, kRW, "other"));
+  const auto saved = mem.mappings();
+  // Later: part of the first mapping unmapped, the other one protected, a new one mapped.
+  ASSERT_TRUE(mem.unmap(kBase + kPageSize, kPageSize));
+  ASSERT_TRUE(mem.protect(kBase + 16 * kPageSize, 2 * kPageSize, kProtRead));
+  ASSERT_TRUE(mem.map_fixed(kBase + 32 * kPageSize, kPageSize, kRW, "new"));
+  ASSERT_TRUE(mem.restore_table(saved));
+  const auto now = mem.mappings();
+  ASSERT_EQ(now.size(), saved.size());
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    EXPECT_EQ(now[i].start, saved[i].start);
+    EXPECT_EQ(now[i].end, saved[i].end);
+    EXPECT_EQ(now[i].prot, saved[i].prot);
+    EXPECT_EQ(now[i].name, saved[i].name);
+  }
+  EXPECT_EQ(mem.find(kBase + 16 * kPageSize)->host, saved[1].host);  // same bytes kept
+  EXPECT_EQ(mem.find(kBase + 32 * kPageSize), nullptr);
+  EXPECT_EQ(byte_at(kBase + kPageSize), 0);  // re-mapped: the caller restores the bytes
+  expect_regions_match_table();
+  // The bytes are reachable for copying back.
+  std::size_t seen = 0;
+  mem.for_each_mapping([&](const Mapping& m, std::span<std::uint8_t> bytes) {
+    EXPECT_EQ(bytes.size(), m.end - m.start);
+    ++seen;
+  });
+  EXPECT_EQ(seen, saved.size());
 }
 
 TEST_F(AddressSpaceTest, KernelWritesAreReported) {
