@@ -66,7 +66,7 @@ GOSTEP_SYSCALL(getrusage) {
   const std::uint64_t ns = who == RUSAGE_SELF ? p.insn_count() : who == RUSAGE_THREAD ? p.thread_insns(t) : 0;
   ru[0] = ns / 1'000'000'000ULL;
   ru[1] = ns % 1'000'000'000ULL / 1000;
-  if (who != RUSAGE_CHILDREN) ru[4] = p.memory().materialized_bytes() / 1024;  // ru_maxrss, KiB
+  if (who != RUSAGE_CHILDREN) ru[4] = p.memory().touched_bytes() / 1024;  // ru_maxrss, KiB
   return SysResult::ret(p.memory().write(a.a[1], ru, sizeof ru) ? 0 : -EFAULT);
 }
 

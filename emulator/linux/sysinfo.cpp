@@ -17,7 +17,7 @@ GOSTEP_SYSCALL(sysinfo) {
   auto put64 = [&](std::size_t off, std::uint64_t v) { std::memcpy(b + off, &v, 8); };
   put64(0, p.now_ns() / 1'000'000'000ULL);  // uptime: the monotonic clock starts at 1 s
   put64(32, kTotalRam);
-  const std::uint64_t used = std::min(p.memory().materialized_bytes(), kTotalRam);
+  const std::uint64_t used = std::min(p.memory().touched_bytes(), kTotalRam);
   put64(40, kTotalRam - used);
   const std::uint16_t procs = 1;
   std::memcpy(b + 80, &procs, 2);
