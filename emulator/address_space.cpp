@@ -281,8 +281,9 @@ bool AddressSpace::restore_table(const std::vector<Mapping>& table) {
   };
   // Drop what is not in the table any more (or not the same bytes).
   std::vector<std::pair<GuestAddr, GuestAddr>> gone;
-  for (const auto& [s, m] : maps_) {
-    auto it = std::find_if(table.begin(), table.end(), [&](const Mapping& t) { return t.start == s; });
+  for (const auto& entry : maps_) {
+    const Mapping& m = entry.second;  // not a structured binding: clang 14 cannot capture those
+    auto it = std::find_if(table.begin(), table.end(), [&](const Mapping& t) { return t.start == m.start; });
     if (it == table.end() || !same(*it, m)) gone.emplace_back(m.start, m.end);
   }
   for (const auto& [s, e] : gone) remove_range(s, e);
