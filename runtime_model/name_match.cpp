@@ -69,14 +69,10 @@ std::vector<std::string> similar_names(const std::vector<std::string>& names, st
     const std::string_view last = dot == std::string_view::npos ? base : base.substr(dot + 1);
     std::size_t score = 100;
     if (last == typed) score = 0;  // newproc1 -> runtime.newproc1
-    else if (std::max(base.size(), typed.size()) - std::min(base.size(), typed.size()) <= budget) {
-      const std::size_t d = edit_distance_within(typed, base, budget);
-      if (d <= budget) score = d;
-    }
-    if (score == 100 && std::max(last.size(), typed.size()) - std::min(last.size(), typed.size()) <= budget) {
-      const std::size_t d = edit_distance_within(typed, last, budget);
-      if (d <= budget) score = d + 1;
-    }
+    else if (const std::size_t d = edit_distance_within(typed, base, budget); d <= budget) score = d;
+    // (edit_distance_within rejects a length difference over the budget first.)
+    if (score == 100)
+      if (const std::size_t d = edit_distance_within(typed, last, budget); d <= budget) score = d + 1;
     if (score < 100) scored.emplace_back(score, std::string(base));
   }
   std::sort(scored.begin(), scored.end());
