@@ -124,13 +124,13 @@ const MiniEntry kMini[] = {
     {"newproc",
      {"newproc and runqput, 258 times",
       "Each new g gets a goid, _Grunnable and a place in allgs, then runqput puts it in p.runnext; "
-      "the g it displaces goes to the tail of the P's ring of 256 (slot = tail % 256). Break on "
-      "allp[0].runnext or watch allp[0].runqtail to see it happen. The real program's single call "
+      "the g it displaces goes to the tail of the P's ring of 256 (slot = tail % 256). Watch "
+      "allp[0].runnext or allp[0].runqtail to see it happen. The real program's single call "
       "ends at milestone:newproc_return."},
      {"newproc 和 runqput，执行 258 次",
       "每个新的 g 得到一个 goid、状态 _Grunnable 和 allgs 中的一个位置，然后 runqput 把它放进 "
       "p.runnext；被它挤出来的 g 进入 P 的环形队列（256 个槽，槽号 = tail % 256）的尾部。"
-      "在 allp[0].runnext 上设断点或 watch allp[0].runqtail 可以看到这个过程。真实程序只调用一次，"
+      "用 watch allp[0].runnext 或 watch allp[0].runqtail 可以看到这个过程。真实程序只调用一次，"
       "在 milestone:newproc_return 处结束。"}},
     {"runqputslow",
      {"The ring is full: half to the global queue",
