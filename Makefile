@@ -63,7 +63,7 @@ goldens: build
 
 bench: build
 	cmake --build $(BUILD) --target bench_run bench_debug bench_record -j $(JOBS)
-	./$(BUILD)/bench/bench_run $(BUILD)/asm_fixtures/go
+	./$(BUILD)/bench/bench_run $(BUILD)/asm_fixtures/go --reps 1
 	./$(BUILD)/bench/bench_debug $(BUILD)/asm_fixtures/go/hello
 	./$(BUILD)/bench/bench_record $(BUILD)/asm_fixtures/go/hello
 

@@ -1,12 +1,17 @@
-// bench_run: for each bundled program, instructions, wall time and
-// instructions per second of `gostep run`, and the cost of the
-// per-instruction hook: the ratio against the same program run with no
-// per-instruction hook installed (threads then switch only at blocking
-// calls, so that baseline is a speed reference, not a deterministic run).
+// `gostep run`'s speed and memory against Unicorn alone: each program runs
+// under block counting (what `run` uses), with no hooks at all (Unicorn's own
+// speed on the same code: the baseline of issue 13's targets) and, with
+// --insn-hook, under instruction counting (what `debug` and `dump` use).
+// Every run is a child process of its own, so its peak RSS is its own too.
 //
-// Usage: bench_run DIR [PROGRAM...] [--reps N]
-// Prints medians over N repetitions (default 5), one line per program.
+//   bench_run DIR [PROGRAM[:ARG,ARG...]...] [--reps N] [--insn-hook]
+//
+// Prints medians of N runs (default 3); the ratio is run / no hooks. Not a
+// test: nothing asserts a time (machines here are shared and noisy).
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,22 +29,55 @@ namespace {
 struct Sample {
   double seconds = 0;
   std::uint64_t insns = 0;
-  int status = -1;
+  std::uint64_t touched = 0;  // bytes of guest memory touched at the end
+  long peak_rss_kb = 0;       // the child's, whole process
+  bool ok = false;
 };
 
-Sample run_once(const gostep::ElfImage& img, bool hook) {
-  gostep::ProcessOptions o;
-  o.argv = {img.path};
-  o.per_instruction_hook = hook;
-  o.stdin_fd = -1;
-  o.max_insns = 2'000'000'000ULL;
-  const auto t0 = std::chrono::steady_clock::now();
-  gostep::Process p(img, o);
-  const gostep::StopReason r = p.run();
+struct Program {
+  std::string name;
+  std::vector<std::string> args;
+};
+
+// Runs the program in a child process and reads back what it measured.
+Sample run_once(const std::string& path, const Program& prog, gostep::Counting counting) {
+  int fds[2];
+  if (pipe(fds) != 0) return {};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    Sample s;
+    try {
+      const gostep::ElfImage img = gostep::load_elf(path);
+      gostep::ProcessOptions o;
+      o.argv = {path};
+      o.argv.insert(o.argv.end(), prog.args.begin(), prog.args.end());
+      o.counting = counting;
+      o.stdin_fd = -1;
+      o.stdout_fd = o.stderr_fd = open("/dev/null", O_WRONLY);
+      o.max_insns = 20'000'000'000ULL;
+      const auto t0 = std::chrono::steady_clock::now();
+      gostep::Process p(img, o);
+      const gostep::StopReason r = p.run();
+      s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      s.insns = p.insn_count();
+      s.touched = p.stats().touched;
+      s.ok = r.kind == gostep::StopKind::exited && r.exit_status == 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s: %s\n", prog.name.c_str(), e.what());
+    }
+    if (write(fds[1], &s, sizeof s) != static_cast<ssize_t>(sizeof s)) _exit(1);
+    _exit(0);
+  }
+  close(fds[1]);
   Sample s;
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  s.insns = p.insn_count();
-  s.status = r.kind == gostep::StopKind::exited ? r.exit_status : -1;
+  const bool got = read(fds[0], &s, sizeof s) == static_cast<ssize_t>(sizeof s);
+  close(fds[0]);
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  if (!got) return {};
+  s.peak_rss_kb = ru.ru_maxrss;
   return s;
 }
 
@@ -48,46 +86,66 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+Program parse_program(const std::string& spec) {
+  Program p;
+  const auto colon = spec.find(':');
+  p.name = spec.substr(0, colon);
+  if (colon == std::string::npos) return p;
+  std::string rest = spec.substr(colon + 1);
+  for (std::size_t at = 0; at <= rest.size();) {
+    const auto comma = rest.find(',', at);
+    p.args.push_back(rest.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  return p;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string dir;
-  std::vector<std::string> progs;
-  int reps = 5;
+  std::vector<Program> progs;
+  int reps = 3;
+  bool insn_hook = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(1, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--insn-hook")) insn_hook = true;
     else if (dir.empty()) dir = argv[i];
-    else progs.push_back(argv[i]);
+    else progs.push_back(parse_program(argv[i]));
   }
   if (dir.empty()) {
-    std::fprintf(stderr, "usage: bench_run DIR [PROGRAM...] [--reps N]\n");
+    std::fprintf(stderr, "usage: bench_run DIR [PROGRAM[:ARG,ARG...]...] [--reps N] [--insn-hook]\n");
     return 125;
   }
-  if (progs.empty()) progs = {"empty", "hello", "goroutines", "timers", "args"};
-  // The guest's output would mix with the table: send it to /dev/null.
-  std::fflush(stdout);
-  const int saved_stdout = dup(1);
-  FILE* table = fdopen(saved_stdout, "w");
-  std::freopen("/dev/null", "w", stdout);
+  if (progs.empty())
+    for (const char* p : {"hello", "goroutines", "hotloop", "gcbench", "touch:1000", "touch:4000", "touch:65536"})
+      progs.push_back(parse_program(p));
 
-  fmt::print(table, "{:<11} {:>12} {:>10} {:>12} {:>12} {:>8}\n", "program", "instructions", "wall ms",
-             "M insns/s", "no-hook ms", "ratio");
-  for (const auto& name : progs) {
-    const gostep::ElfImage img = gostep::load_elf(dir + "/" + name);
-    std::vector<double> with, without;
-    std::uint64_t insns = 0;
+  fmt::print("{:<12} {:>13} {:>9} {:>9} {:>10} {:>7} {:>10} {:>9} {:>10}\n", "program", "instructions", "run ms",
+             "M insn/s", "no-hook ms", "ratio", "insn-hook", "peak RSS", "touched");
+  for (const Program& prog : progs) {
+    const std::string path = dir + "/" + prog.name;
+    std::vector<double> run, bare, per_insn;
+    Sample last;
+    bool ok = true;
     for (int r = 0; r < reps; ++r) {
-      const Sample a = run_once(img, true);
-      const Sample b = run_once(img, false);
-      with.push_back(a.seconds);
-      without.push_back(b.seconds);
-      insns = a.insns;
+      const Sample a = run_once(path, prog, gostep::Counting::blocks);
+      const Sample b = run_once(path, prog, gostep::Counting::none);
+      ok &= a.ok && b.ok;
+      run.push_back(a.seconds);
+      bare.push_back(b.seconds);
+      if (insn_hook) per_insn.push_back(run_once(path, prog, gostep::Counting::instructions).seconds);
+      last = a;
     }
-    const double w = median(with), wo = median(without);
-    fmt::print(table, "{:<11} {:>12} {:>10.2f} {:>12.2f} {:>12.2f} {:>7.2f}x\n", name, insns, w * 1e3,
-               static_cast<double>(insns) / w / 1e6, wo * 1e3, w / wo);
-    std::fflush(table);
+    std::string label = prog.name;
+    for (const auto& a : prog.args) label += " " + a;
+    const double w = median(run), wo = median(bare);
+    fmt::print("{:<12} {:>13} {:>9.1f} {:>9.1f} {:>10.1f} {:>6.2f}x {:>10} {:>6} MB {:>7} MB{}\n", label,
+               last.insns, w * 1e3, static_cast<double>(last.insns) / w / 1e6, wo * 1e3, w / wo,
+               insn_hook ? fmt::format("{:.1f}", median(per_insn) * 1e3) : "-", last.peak_rss_kb / 1024,
+               last.touched >> 20, ok ? "" : "  (a run did not exit 0)");
+    std::fflush(stdout);
   }
-  std::fclose(table);
   return 0;
 }

@@ -111,7 +111,10 @@ void AddressSpace::to_unicorn(const Mapping& m) {
 void AddressSpace::from_unicorn(const Mapping& m) {
   // Translated code of memory that goes away must not be found again if other
   // code appears at the same address.
-  if (m.prot & kProtExec) uc_.invalidate_code(m.start, m.end);
+  if (m.prot & kProtExec) {
+    uc_.invalidate_code(m.start, m.end);
+    if (on_code_dropped) on_code_dropped(m.start, m.end);
+  }
   uc_.unmap(m.start, m.end - m.start);
   --regions_;
 }

@@ -80,6 +80,8 @@ class AddressSpace {
   // Told of every write the Linux layer makes, before it lands (watchpoints,
   // effect display: Unicorn's write hook does not see these writes).
   std::function<void(GuestAddr, std::uint64_t)> before_kernel_write;
+  // Called when executable memory goes away (its translated code is dropped).
+  std::function<void(GuestAddr begin, GuestAddr end)> on_code_dropped;
 
   // Guest memory that holds memory now: pages touched (read or written, by the
   // guest or the Linux layer) and not discarded or unmapped since. The same on

@@ -51,6 +51,29 @@ std::optional<Instruction> Disassembler::decode(std::span<const std::uint8_t> co
   return convert(*scratch_);
 }
 
+std::optional<Disassembler::Shape> Disassembler::shape(std::span<const std::uint8_t> code) const {
+  if (!ok_ || !scratch_ || code.empty()) return std::nullopt;
+  const std::uint8_t* p = code.data();
+  std::size_t n = code.size();
+  std::uint64_t a = 0;
+  if (!cs_disasm_iter(handle_, &p, &n, &a, scratch_)) return std::nullopt;
+  const cs_detail& d = *scratch_->detail;
+  Shape s;
+  s.size = scratch_->size;
+  for (std::uint8_t i = 0; i < d.groups_count; ++i) {
+    const std::uint8_t g = d.groups[i];
+    s.transfer |= g == CS_GRP_JUMP || g == CS_GRP_CALL || g == CS_GRP_RET || g == CS_GRP_IRET || g == CS_GRP_INT;
+  }
+  s.transfer |= scratch_->id == X86_INS_SYSCALL || scratch_->id == X86_INS_SYSENTER;
+  // A REP string instruction: QEMU runs each iteration as a block of its own.
+  // By opcode, not by Capstone's id (SSE's F2 0F 10 is X86_INS_MOVSD too).
+  const std::uint8_t op = d.x86.opcode[0];
+  const bool string_op = d.x86.opcode[1] == 0 && ((op >= 0x6c && op <= 0x6f) || (op >= 0xa4 && op <= 0xa7) ||
+                                                  (op >= 0xaa && op <= 0xaf));
+  s.transfer |= string_op && (d.x86.prefix[0] == 0xf2 || d.x86.prefix[0] == 0xf3);
+  return s;
+}
+
 std::vector<Instruction> Disassembler::decode_all(std::span<const std::uint8_t> code, GuestAddr addr) const {
   std::vector<Instruction> out;
   if (!ok_ || !scratch_) return out;

@@ -46,6 +46,17 @@ class Disassembler {
   // The instruction at the start of `code` (which is at `addr`); nullopt if
   // the bytes do not decode.
   std::optional<Instruction> decode(std::span<const std::uint8_t> code, GuestAddr addr) const;
+  // The length of the instruction at the start of `code` and whether control
+  // leaves the straight line after it: a jump, call, return, system call,
+  // interrupt, or one iteration of a REP string instruction, the instructions
+  // after which Unicorn (QEMU) always ends a translated block. No text: block
+  // counting decodes every translated block with it. nullopt if the bytes do
+  // not decode.
+  struct Shape {
+    std::uint32_t size = 0;
+    bool transfer = false;
+  };
+  std::optional<Shape> shape(std::span<const std::uint8_t> code) const;
   // Every instruction of `code` in order, up to the first bytes that do not decode.
   std::vector<Instruction> decode_all(std::span<const std::uint8_t> code, GuestAddr addr) const;
 

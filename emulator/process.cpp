@@ -13,6 +13,11 @@ namespace gostep {
 namespace {
 constexpr std::uint64_t kRflagsAtExec = 0x202;  // Linux starts a process with IF set
 constexpr std::uint64_t kSysEpollPwait = 281;
+
+// x86 exceptions reported with RIP on an instruction that did not complete:
+// #DE, #UD, #GP (the ones Unicorn raises for user code; #PF arrives as a
+// memory fault). #DB, #BP and INT n leave RIP after their instruction.
+bool exception_is_fault(std::uint32_t intno) { return intno == 0 || intno == 6 || intno == 13; }
 }  // namespace
 
 Process::Process(const ElfImage& image, ProcessOptions options)
@@ -25,6 +30,7 @@ Process::Process(const ElfImage& image, ProcessOptions options)
   rlimits_[7] = {1024, 1048576};      // RLIMIT_NOFILE
   if (opts_.quantum == 0) opts_.quantum = 1;
   mem_budget_pages_ = opts_.max_memory / kPageSize;
+  slice_end_ = opts_.counting == Counting::none ? ~0ULL : opts_.quantum;
   setup_hooks();
   load();
   setup_fs();
@@ -69,7 +75,19 @@ void Process::setup_hooks() {
   };
   uc_.hooks.on_write = [this](GuestAddr addr, int size) { on_write(addr, static_cast<std::uint64_t>(size), false); };
   mem_.before_kernel_write = [this](GuestAddr addr, std::uint64_t len) { on_write(addr, len, true); };
-  uc_.install_hooks(opts_.per_instruction_hook, opts_.track_writes);
+  mem_.on_code_dropped = [this](GuestAddr, GuestAddr) { blocks_.clear(); };
+  if (opts_.track_writes && opts_.counting != Counting::instructions)
+    throw EmulatorError("watchpoints and the effect display need instruction counting");
+  uc_.set_block_hook(&Process::on_block_thunk, this);
+  UnicornEngine::HookPlan plan;
+  plan.per_instruction = opts_.counting == Counting::instructions;
+  // Instruction counting uses the block hook too: a block's last instruction
+  // is the only one that may transfer control.
+  plan.blocks = opts_.counting != Counting::none;
+  plan.writes = opts_.track_writes;
+  plan.precise_faults = opts_.counting == Counting::blocks;
+  uc_.install_hooks(plan);
+  if (opts_.counting == Counting::none) return;  // the benchmarks' baseline: no other hook
 
   // RDTSC/RDTSCP read the virtual clock: note the site, fix EDX:EAX after it.
   for (const TscSite& site : find_tsc_sites(image_)) {
@@ -81,8 +99,9 @@ void Process::setup_hooks() {
     });
     // With the per-instruction hook, on_insn applies the fix-up first thing at
     // `after`, before it may stop there (Unicorn skips later hooks of an
-    // instruction once one stops, so a separate hook could miss it).
-    if (!opts_.per_instruction_hook)
+    // instruction once one stops, so a separate hook could miss it); under
+    // block counting on_block does when `after` starts a block.
+    if (opts_.counting == Counting::blocks)
       uc_.add_address_hook(after, [this](GuestAddr pc) { apply_tsc(pc); });
   }
 }
@@ -153,8 +172,9 @@ ProcessStats Process::stats() const {
   ProcessStats s;
   s.insns = insn_count_;
   for (const auto& t : threads_) s.insns_by_tid[t->tid] = t->insns;
-  // The running thread's current slice is not yet added to its total.
-  if (!threads_.empty() && !ended_)
+  // The running thread's current slice is not yet added to its total (also
+  // when it has just ended the process: its last slice counts too).
+  if (!threads_.empty())
     s.insns_by_tid[threads_[current_]->tid] += insn_count_ - slice_start_count_;
   s.threads_created = threads_created_;
   s.virtual_ns = now_ns() - kMonotonicStart;
@@ -311,18 +331,20 @@ void Process::switch_to(std::size_t index) {
     if (!from.context) from.context = uc_.new_context();
     uc_.save(*from.context);
     from.fs_base = uc_.reg(Reg::fs_base);
+    from.after_transfer = after_transfer_;
     current_ = index;
     Thread& to = *threads_[index];
     schedule_.emplace_back(insn_count_, to.tid);
     uc_.restore(*to.context);
     uc_.set_reg(Reg::fs_base, to.fs_base);  // explicit, as docs/TRAPS.md advises
+    after_transfer_ = to.after_transfer;
   }
   Thread& t = *threads_[current_];
   if (t.resume_result) {
     uc_.set_reg(Reg::rax, static_cast<std::uint64_t>(*t.resume_result));
     t.resume_result.reset();
   }
-  slice_end_ = insn_count_ + opts_.quantum;
+  slice_end_ = opts_.counting == Counting::none ? ~0ULL : insn_count_ + opts_.quantum;
   update_next_stop();
 }
 
@@ -416,11 +438,16 @@ StopReason Process::run() {
     const int err = uc_.start(pc);
     const EngineStop why = engine_stop_;
     engine_stop_ = EngineStop::none;
+    // Unicorn refused the instruction itself (invalid opcode and the like):
+    // delivered as #UD, SIGILL.
+    const bool refused = err != 0 && why != EngineStop::interrupt && why != EngineStop::fault;
+    if (refused) interrupt_ = 6;
+    // A data access that faulted, #UD, #DE and #GP leave the instruction not
+    // done; a fetch fault is at the target of a transfer that completed.
+    settle_count((why == EngineStop::fault && fault_.access != MemAccess::fetch) || refused ||
+                 (why == EngineStop::interrupt && interrupt_ && exception_is_fault(*interrupt_)));
 
-    if (why == EngineStop::fault || (err != 0 && why != EngineStop::interrupt)) {
-      // A memory fault, or Unicorn refused the instruction itself (invalid
-      // opcode and the like: delivered as #UD, SIGILL).
-      if (why != EngineStop::fault) interrupt_ = 6;
+    if (why == EngineStop::fault || refused) {
       if (auto stop = handle_fault()) return *stop;
       continue;
     }
@@ -435,13 +462,13 @@ StopReason Process::run() {
       case EngineStop::user_interrupt:
         return interrupted_stop();
       case EngineStop::quantum:
-        if (auto stop = check_memory()) return *stop;
-        if (!pick_next()) {
-          if (interrupted()) continue;
-          StopReason r{StopKind::deadlock};
-          r.tid = current().tid;
-          return r;
+        if (auto stop = end_slice()) {
+          if (stop->kind == StopKind::deadlock && interrupted()) continue;
+          return *stop;
         }
+        break;
+      case EngineStop::arrange_exact:
+        arrange_exact_stop();
         break;
       case EngineStop::threshold: {
         StopReason r;
@@ -453,7 +480,8 @@ StopReason Process::run() {
           r.kind = StopKind::insn_reached;
           // At the end of a time slice the stop shows the thread that runs the next
           // instruction: the switch the next run() would make first, made now.
-          if (insn_count_ >= slice_end_ && pick_next()) {
+          if (slice_over()) {
+            if (auto stop = end_slice()) return *stop;
             r.tid = current().tid;
             r.pc = uc_.reg(Reg::rip);
           }

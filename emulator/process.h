@@ -12,10 +12,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "address_space.h"
+#include "block_cache.h"
 #include "elf_image.h"
 #include "fd_table.h"
 #include "host_io.h"
@@ -33,6 +35,15 @@ struct DirGrant {
   bool rw = false;
 };
 
+// How instructions are counted (docs/ARCHITECTURE.md, "Counting and time
+// slices"). Both counting modes run the same instructions in the same order
+// and agree on every count; `none` is only the benchmarks' no-hook baseline.
+enum class Counting {
+  instructions,  // a hook before every instruction: stops anywhere, watchpoints (debug, tour, dump)
+  blocks,        // a hook per translated block, exact counts where they matter (run)
+  none,          // no counting, no time slices: for measuring Unicorn alone
+};
+
 struct ProcessOptions {
   std::vector<std::string> argv;  // argv[0] is the path as the user gave it
   std::vector<std::string> env;   // "K=V"; empty by default
@@ -41,8 +52,8 @@ struct ProcessOptions {
   int ncpu = 2;                   // CPUs in the affinity mask
   std::uint64_t max_insns = 0;    // 0: no limit
   std::uint64_t max_memory = 4ULL << 30;  // touched guest memory (bytes); 0: no limit
-  bool per_instruction_hook = true;  // off only for the benchmark baseline
-  bool track_writes = false;      // memory-write hook: effects display and watchpoints (debug)
+  Counting counting = Counting::instructions;
+  bool track_writes = false;      // memory-write hook: effects display and watchpoints (instruction counting only)
   int stdin_fd = 0;               // host fd read for the guest's fd 0; -1 reads as empty
   int stdout_fd = 1;              // host fd the guest's fd 1 writes to
   int stderr_fd = 2;              // host fd the guest's fd 2 writes to
@@ -185,7 +196,7 @@ class Process {
   // Stop before delivering these signals (bit sig-1); the next run delivers it.
   void stop_on_signals(std::uint64_t mask) { stop_signals_ = mask; }
   // Called before each instruction with the thread, the instruction's index (1-based)
-  // and its pc (per-instruction mode only; time travel's scans of the past).
+  // and its pc (instruction counting only; time travel's scans of the past).
   using InsnObserver = std::function<void(int tid, std::uint64_t index, GuestAddr pc)>;
   void set_insn_observer(InsnObserver fn) { observer_ = std::move(fn); }
   // Who ran when: (instructions executed before it started, tid) for each stretch a
@@ -304,6 +315,17 @@ class Process {
   StopReason watch_stop();
   std::optional<StopReason> check_memory();
   void on_insn(GuestAddr pc);
+  static void on_block_thunk(void* self, GuestAddr start, std::uint32_t size);
+  void on_block(GuestAddr start, std::uint32_t size);
+  const BlockCache::Slot& block_at(GuestAddr start, std::uint32_t size);
+  void stop_before_block(GuestAddr start);
+  void on_address_stop(GuestAddr pc);
+  void settle_count(bool instruction_failed);
+  void arrange_exact_stop();
+  void clear_exact_stop();
+  std::uint64_t count_before(GuestAddr pc) const;
+  bool slice_over() const { return after_transfer_ && insn_count_ >= slice_end_; }
+  std::optional<StopReason> end_slice();
   void apply_tsc(GuestAddr pc);
   void on_write(GuestAddr addr, std::uint64_t size, bool by_kernel);
 
@@ -323,11 +345,27 @@ class Process {
   std::uint64_t random_state_ = 0;
   std::array<std::array<std::uint64_t, 2>, 16> rlimits_;
 
-  // Counting and stopping (the per-instruction hook).
+  // Counting and stopping (process_exec.cpp). Outside a hook insn_count_ is
+  // exact; inside a translated block under block counting it already counts
+  // the whole block, and count_before(pc) is exact.
   std::uint64_t insn_count_ = 0;
   std::uint64_t skipped_ns_ = 0;   // virtual time jumped over while all threads slept
-  std::uint64_t slice_end_ = 0;
-  std::uint64_t next_stop_ = 0;    // the hook stops when insn_count_ reaches this
+  std::uint64_t slice_end_ = 0;    // the slice ends at the first boundary at or after this count
+  std::uint64_t next_stop_ = ~0ULL;  // stop exactly when insn_count_ reaches this (stops asked for)
+  // The current thread's last completed instruction transferred control: the
+  // next instruction starts a basic block, where a time slice may end.
+  bool after_transfer_ = true;
+  bool have_last_ = false;         // instruction counting: cur_pc_ started, not settled yet
+  bool last_is_transfer_ = false;  // ...and it is a transfer
+  BlockCache blocks_;
+  const Block* cur_block_ = nullptr;  // the block running (or run last)
+  bool cur_ends_with_transfer_ = false;
+  std::uint64_t block_base_ = 0;      // block counting: insn_count_ when cur_block_ started
+  bool block_entered_ = false;        // ...and it started since the engine was started
+  std::optional<GuestAddr> stopped_before_block_;  // the engine stopped at this block's start
+  GuestAddr exact_stop_at_ = 0;       // block counting: the address hooked for next_stop_
+  std::optional<std::uint64_t> exact_stop_hook_;
+  std::unordered_map<GuestAddr, std::uint64_t> breakpoint_hooks_;  // block counting: address -> hook
   std::optional<std::uint64_t> stop_before_;
   std::optional<std::pair<int, std::uint64_t>> thread_target_;
   bool stop_before_exit_ = false;
@@ -355,7 +393,10 @@ class Process {
   std::uint64_t touched_peak_ = 0;
 
   // Why the engine stopped.
-  enum class EngineStop { none, syscall, quantum, threshold, breakpoint, fault, interrupt, block, watch, user_interrupt };
+  enum class EngineStop {
+    none, syscall, quantum, threshold, breakpoint, fault, interrupt, watch, user_interrupt,
+    arrange_exact,  // block counting: next_stop_ falls inside the block about to run
+  };
   EngineStop engine_stop_ = EngineStop::none;
   struct Fault {
     GuestAddr addr = 0;

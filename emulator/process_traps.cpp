@@ -88,12 +88,8 @@ std::optional<StopReason> Process::handle_syscall() {
 std::optional<StopReason> Process::handle_fault() {
   PendingSignal s;
   if (!interrupt_) {
-    // A memory access Unicorn could not complete: the instruction did not run.
-    // Undo its count, and put RIP back on it (Linux reports the faulting RIP).
-    if (opts_.per_instruction_hook) {
-      --insn_count_;
-      uc_.set_reg(Reg::rip, cur_pc_);
-    }
+    // A memory access Unicorn could not complete: the instruction did not run
+    // (settle_count left RIP on it, not counted; Linux reports the faulting RIP).
     s.sig = SIGSEGV;
     s.code = fault_.mapped ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
     s.addr = fault_.addr;
@@ -107,13 +103,8 @@ std::optional<StopReason> Process::handle_fault() {
       case 6: s.sig = SIGILL; s.code = 2; /* ILL_ILLOPN */ break;
       default: s.sig = SIGSEGV; s.code = 0x80; /* SI_KERNEL: #GP and others */ break;
     }
-    if (intno == 6 || intno == 0 || intno == 13) {
-      if (opts_.per_instruction_hook) {
-        --insn_count_;
-        uc_.set_reg(Reg::rip, cur_pc_);
-      }
-      s.addr = intno == 13 ? 0 : cur_pc_;
-    }
+    // settle_count left RIP on the instruction that did not complete.
+    if (intno == 6 || intno == 0 || intno == 13) s.addr = intno == 13 ? 0 : uc_.reg(Reg::rip);
   }
   if ((stop_signals_ & (1ULL << (s.sig - 1))) && !ended_) {
     // Stop before delivering it (a debugger shows the fault first); run() delivers it.

@@ -63,6 +63,8 @@ struct Thread {
 
   GuestAddr clear_child_tid = 0;
   std::uint64_t insns = 0;  // instructions this thread executed
+  // Its last completed instruction transferred control (Process::after_transfer_).
+  bool after_transfer = true;
 };
 
 }  // namespace gostep

@@ -99,7 +99,14 @@ void address_tramp(uc_engine*, uint64_t addr, uint32_t, void* p) {
   guarded(h->engine, [&] { h->fn(addr); });
 }
 
+void empty_mem_hook(uc_engine*, uc_mem_type, uint64_t, int, int64_t, void*) {}
+
 }  // namespace
+
+void block_trampoline(uc_struct*, std::uint64_t start, std::uint32_t size, void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  guarded(self, [&] { e->block_fn_(e->block_ctx_, start, size); });
+}
 
 const char* reg_name(Reg r) { return kRegNames[static_cast<size_t>(r)]; }
 
@@ -121,14 +128,28 @@ void UnicornEngine::check(int err, const char* what) const {
     throw EmulatorError(fmt::format("{} failed: {}", what, uc_strerror(static_cast<uc_err>(err))));
 }
 
-void UnicornEngine::install_hooks(bool per_instruction, bool writes) {
+void UnicornEngine::install_hooks(const HookPlan& plan) {
   uc_hook h;
-  if (writes)
+  if (plan.writes)
     check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(write_tramp), this, 1, 0),
           "uc_hook_add(write)");
-  if (per_instruction)
+  if (plan.per_instruction)
     check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(code_tramp), this, 1, 0),
           "uc_hook_add(code)");
+  if (plan.blocks) {
+    if (!block_fn_) throw EmulatorError("block hook requested without a block function");
+    check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_trampoline), this, 1, 0),
+          "uc_hook_add(block)");
+  }
+  if (plan.precise_faults && !plan.per_instruction) {
+    // Memory hooks on one address no access uses (begin == end == 1): their
+    // presence makes Unicorn store RIP before every load and store.
+    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(empty_mem_hook), this, 1, 1),
+          "uc_hook_add(read, precise faults)");
+    if (!plan.writes)
+      check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(empty_mem_hook), this, 1, 1),
+            "uc_hook_add(write, precise faults)");
+  }
   check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(syscall_tramp), this, 1, 0,
                     UC_X86_INS_SYSCALL),
         "uc_hook_add(syscall)");
@@ -144,12 +165,23 @@ void UnicornEngine::install_hooks(bool per_instruction, bool writes) {
         "uc_hook_add(intr)");
 }
 
-void UnicornEngine::add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn) {
+std::uint64_t UnicornEngine::add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn) {
   auto h = std::make_unique<AddressHook>(AddressHook{this, std::move(fn)});
-  uc_hook id;
+  uc_hook id = 0;
   check(uc_hook_add(uc_, &id, UC_HOOK_CODE, reinterpret_cast<void*>(address_tramp), h.get(), addr, addr),
         "uc_hook_add(address)");
-  address_hooks_.push_back(std::shared_ptr<void>(h.release(), [](void* p) { delete static_cast<AddressHook*>(p); }));
+  address_hooks_.emplace(id, std::shared_ptr<void>(h.release(), [](void* p) { delete static_cast<AddressHook*>(p); }));
+  return id;
+}
+
+void UnicornEngine::remove_address_hook(std::uint64_t id) {
+  auto it = address_hooks_.find(id);
+  if (it == address_hooks_.end()) return;
+  check(uc_hook_del(uc_, id), "uc_hook_del");
+  // Unicorn marks a deleted hook and frees it only when an emulation ends,
+  // and this may run inside one: the AddressHook lives until the next start().
+  retired_hooks_.push_back(std::move(it->second));
+  address_hooks_.erase(it);
 }
 
 std::uint64_t UnicornEngine::reg(Reg r) const {
@@ -218,6 +250,7 @@ void UnicornEngine::invalidate_code(GuestAddr begin, GuestAddr end) {
 }
 
 int UnicornEngine::start(GuestAddr pc) {
+  retired_hooks_.clear();
   const int err = uc_emu_start(uc_, pc, 0, 0, 0);
   if (hook_error_) std::rethrow_exception(std::exchange(hook_error_, nullptr));
   return err;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "guest.h"
@@ -72,11 +73,32 @@ class UnicornEngine {
   UnicornEngine(const UnicornEngine&) = delete;
   UnicornEngine& operator=(const UnicornEngine&) = delete;
 
-  // Hooks: install once, after setting `hooks`.
+  // Hooks: install once, after setting `hooks` (and set_block_hook).
   EngineHooks hooks;
-  void install_hooks(bool per_instruction, bool writes);
-  // A code hook on exactly one address (RDTSC fix-ups).
-  void add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn);
+  struct HookPlan {
+    bool per_instruction = false;  // hooks.on_insn before every instruction
+    bool blocks = false;           // the block function at the start of every translated block
+    bool writes = false;           // hooks.on_write before every store
+    // Exact RIP at a memory fault. Unicorn 2.0.1 leaves RIP at the start of
+    // the translated block (with the registers of the instructions before the
+    // faulting one already changed) unless a memory hook or the instruction
+    // hook makes it store RIP before each access (docs/TRAPS.md).
+    bool precise_faults = false;
+  };
+  void install_hooks(const HookPlan& plan);
+  // The block hook is a plain function pointer: it runs once per executed
+  // block, the hottest callback there is.
+  using BlockFn = void (*)(void* ctx, GuestAddr start, std::uint32_t size);
+  void set_block_hook(BlockFn fn, void* ctx) {
+    block_fn_ = fn;
+    block_ctx_ = ctx;
+  }
+  // A code hook on exactly one address (RDTSC fix-ups, breakpoints and exact
+  // stops under block counting); it runs before the instruction there. Code
+  // already translated there gets it only after invalidate_code on it.
+  // Returns an id for remove_address_hook.
+  std::uint64_t add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn);
+  void remove_address_hook(std::uint64_t id);
 
   std::uint64_t reg(Reg r) const;
   void set_reg(Reg r, std::uint64_t v);
@@ -130,7 +152,11 @@ class UnicornEngine {
   void check(int err, const char* what) const;
   uc_struct* uc_ = nullptr;
   std::exception_ptr hook_error_;
-  std::vector<std::shared_ptr<void>> address_hooks_;  // AddressHook, owned until close
+  std::unordered_map<std::uint64_t, std::shared_ptr<void>> address_hooks_;  // uc_hook -> AddressHook
+  std::vector<std::shared_ptr<void>> retired_hooks_;  // removed; freed at the next start()
+  BlockFn block_fn_ = nullptr;
+  void* block_ctx_ = nullptr;
+  friend void block_trampoline(uc_struct*, std::uint64_t, std::uint32_t, void*);
 };
 
 }  // namespace gostep

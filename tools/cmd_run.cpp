@@ -34,6 +34,7 @@ int RunCommand::execute() {
   const auto t0 = std::chrono::steady_clock::now();
   ProcessOptions po = to_process_options(opts_);
   po.terminals_visible = true;
+  po.counting = Counting::blocks;  // `run` never stops inside a block but to end it
   HostSignals signals;
   po.wake_fd = signals.wake_fd();
   Process proc(image, po);

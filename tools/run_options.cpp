@@ -57,7 +57,7 @@ void add_run_options(CLI::App& cmd, RunOptions& o, bool prog_required) {
       ->type_name("N");
   // Bounded so that a time slice's end (count + quantum) cannot wrap around.
   cmd.add_option("--quantum", o.quantum,
-                 "Instructions each thread runs before the next one's turn (default 10000, at most 1000000000)")
+                 "Instructions each thread runs before the next one's turn; the turn ends at the next jump, call or other transfer after that (default 10000, at most 1000000000)")
       ->check(whole_number(1, kMaxQuantum));
   cmd.add_option("--ncpu", o.ncpu, "CPUs the guest sees in its affinity mask (default 2)")
       ->check(CLI::Range(1, 64));

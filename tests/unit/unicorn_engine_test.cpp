@@ -25,7 +25,7 @@ TEST(UnicornEngine, AnExceptionInAHookStopsTheEngineAndComesOutOfStart) {
     ++calls;
     throw EmulatorError("the Linux layer failed");
   };
-  uc.install_hooks(false, false);
+  uc.install_hooks({});
   try {
     uc.start(kCode);
     FAIL() << "start() returned normally";
@@ -53,12 +53,44 @@ TEST(UnicornEngine, GuestMemoryIsGostepsOwnBytesInPlace) {
   ASSERT_NE(m, nullptr);
   std::memcpy(m->host + 0x123, "abcd", 4);  // written by gostep in its own bytes...
   uc.hooks.on_interrupt = [](std::uint32_t) {};
-  uc.install_hooks(false, false);
+  uc.install_hooks({});
   EXPECT_EQ(uc.start(kCode), 0);
   EXPECT_EQ(uc.reg(Reg::rax), 0x64636261u);  // ...is what the guest loads
   std::uint32_t stored = 0;
   std::memcpy(&stored, m->host + 0x200, 4);  // and what it stores lands there
   EXPECT_EQ(stored, 0x11223344u);
+}
+
+}  // namespace
+}  // namespace gostep
+
+namespace gostep {
+namespace {
+
+// Block counting needs the faulting instruction's RIP: Unicorn 2.0.1 reports
+// the block's start unless precise_faults asks for better (docs/TRAPS.md).
+TEST(UnicornEngine, PreciseFaultsPutRipOnTheFaultingInstruction) {
+  for (bool precise : {false, true}) {
+    SCOPED_TRACE(precise);
+    UnicornEngine uc;
+    AddressSpace mem(uc);
+    const std::vector<std::uint8_t> code = {0xb8, 0x01, 0x00, 0x00, 0x00,                     // mov $1, %eax
+                                            0x83, 0xc0, 0x02,                                 // add $2, %eax
+                                            0x48, 0x89, 0x04, 0x25, 0x00, 0x01, 0x00, 0x00,   // mov %rax, 0x100
+                                            0xf4};                                            // hlt
+    ASSERT_TRUE(mem.map_fixed(kCode, kPageSize, kProtRead | kProtExec, "text", &code));
+    int blocks = 0;
+    uc.set_block_hook([](void* n, GuestAddr, std::uint32_t) { ++*static_cast<int*>(n); }, &blocks);
+    uc.hooks.on_unmapped = [](MemAccess, GuestAddr, int) { return false; };
+    UnicornEngine::HookPlan plan;
+    plan.blocks = true;
+    plan.precise_faults = precise;
+    uc.install_hooks(plan);
+    EXPECT_NE(uc.start(kCode), 0);
+    EXPECT_EQ(blocks, 1);
+    EXPECT_EQ(uc.reg(Reg::rax), 3u);  // the two instructions before it ran
+    EXPECT_EQ(uc.reg(Reg::rip), precise ? kCode + 8 : kCode);
+  }
 }
 
 }  // namespace
