@@ -75,7 +75,10 @@ void Process::setup_hooks() {
   };
   uc_.hooks.on_write = [this](GuestAddr addr, int size) { on_write(addr, static_cast<std::uint64_t>(size), false); };
   mem_.before_kernel_write = [this](GuestAddr addr, std::uint64_t len) { on_write(addr, len, true); };
-  mem_.on_code_dropped = [this](GuestAddr, GuestAddr) { blocks_.clear(); };
+  mem_.on_code_dropped = [this](GuestAddr, GuestAddr) {
+    blocks_.clear();
+    cur_block_ = nullptr;  // the next block hook sets it again
+  };
   if (opts_.track_writes && opts_.counting != Counting::instructions)
     throw EmulatorError("watchpoints and the effect display need instruction counting");
   uc_.set_block_hook(&Process::on_block_thunk, this);
