@@ -13,11 +13,6 @@ namespace gostep {
 namespace {
 constexpr std::uint64_t kRflagsAtExec = 0x202;  // Linux starts a process with IF set
 constexpr std::uint64_t kSysEpollPwait = 281;
-
-// x86 exceptions reported with RIP on an instruction that did not complete:
-// #DE, #UD, #GP (the ones Unicorn raises for user code; #PF arrives as a
-// memory fault). #DB, #BP and INT n leave RIP after their instruction.
-bool exception_is_fault(std::uint32_t intno) { return intno == 0 || intno == 6 || intno == 13; }
 }  // namespace
 
 Process::Process(const ElfImage& image, ProcessOptions options)

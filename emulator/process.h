@@ -241,7 +241,7 @@ class Process {
   RegFile regs_of(Thread& t);  // registers of any thread, on the CPU or not
 
   // --- For the Linux layer (emulator/linux/*.cpp) ---
-  std::uint64_t now_ns() const { return kMonotonicStart + insn_count_ + skipped_ns_; }
+  std::uint64_t now_ns() const { return clock_at(insn_count_); }
   static constexpr std::uint64_t kRealtimeEpochNs = 1257894000ULL * 1'000'000'000ULL;  // 2009-11-10 23:00 UTC
   static constexpr std::uint64_t kMonotonicStart = 1'000'000'000ULL;
   FdTable& fds() { return fds_; }
@@ -327,6 +327,12 @@ class Process {
   bool slice_over() const { return after_transfer_ && insn_count_ >= slice_end_; }
   std::optional<StopReason> end_slice();
   void apply_tsc(GuestAddr pc);
+  // The virtual clock once `count` instructions have run.
+  std::uint64_t clock_at(std::uint64_t count) const { return kMonotonicStart + count + skipped_ns_; }
+  // x86 exceptions reported with RIP on an instruction that did not complete:
+  // #DE, #UD, #GP (the ones Unicorn raises for user code; #PF arrives as a
+  // memory fault). #DB, #BP and INT n leave RIP after their instruction.
+  static bool exception_is_fault(std::uint32_t intno) { return intno == 0 || intno == 6 || intno == 13; }
   void on_write(GuestAddr addr, std::uint64_t size, bool by_kernel);
 
   const ElfImage& image_;

@@ -61,7 +61,7 @@ void Process::update_next_stop() {
 void Process::apply_tsc(GuestAddr pc) {
   if (tsc_pending_ != pc) return;
   tsc_pending_ = 0;
-  const std::uint64_t tsc = kMonotonicStart + count_before(pc) + skipped_ns_;
+  const std::uint64_t tsc = clock_at(count_before(pc));
   uc_.set_reg(Reg::rax, tsc & 0xffffffffu);
   uc_.set_reg(Reg::rdx, tsc >> 32);
   if (tsc_pending_rdtscp_) uc_.set_reg(Reg::rcx, 0);  // IA32_TSC_AUX: CPU 0

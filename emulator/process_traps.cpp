@@ -104,7 +104,7 @@ std::optional<StopReason> Process::handle_fault() {
       default: s.sig = SIGSEGV; s.code = 0x80; /* SI_KERNEL: #GP and others */ break;
     }
     // settle_count left RIP on the instruction that did not complete.
-    if (intno == 6 || intno == 0 || intno == 13) s.addr = intno == 13 ? 0 : uc_.reg(Reg::rip);
+    if (exception_is_fault(intno)) s.addr = intno == 13 ? 0 : uc_.reg(Reg::rip);
   }
   if ((stop_signals_ & (1ULL << (s.sig - 1))) && !ended_) {
     // Stop before delivering it (a debugger shows the fault first); run() delivers it.

@@ -34,7 +34,7 @@ int RunCommand::execute() {
   const auto t0 = std::chrono::steady_clock::now();
   ProcessOptions po = to_process_options(opts_);
   po.terminals_visible = true;
-  po.counting = Counting::blocks;  // `run` never stops inside a block but to end it
+  po.counting = Counting::blocks;  // no stepping or watchpoints: a hook per block, not per instruction
   HostSignals signals;
   po.wake_fd = signals.wake_fd();
   Process proc(image, po);
