@@ -2,12 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace gostep {
 
-void ReplayHostIo::begin_run(bool replay_output) {
-  pos_ = 0;
+void ReplayHostIo::begin_run(bool replay_output, std::size_t from) {
+  pos_ = std::min(from, log_.size());
   replay_output_ = replay_output;
 }
 

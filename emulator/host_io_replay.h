@@ -29,7 +29,10 @@ class ReplayHostIo final : public HostIo {
   // A new execution from the entry point: answers are given from the log's
   // start. `replay_output` false (the user's `run`: a new run shows its output)
   // writes the guest's output to the host again; inputs are still replayed.
-  void begin_run(bool replay_output);
+  // `from`: a run that starts from a checkpoint goes on from the answer the
+  // run had reached there (a used() of then).
+  void begin_run(bool replay_output, std::size_t from = 0);
+  bool replaying_output() const { return replay_output_; }
   // Answers logged so far, and how many of them this run has used.
   std::size_t logged() const { return log_.size(); }
   std::size_t used() const { return pos_; }

@@ -41,6 +41,17 @@ std::uint64_t resident_pages(const std::uint8_t* p, std::uint64_t len) {
   return n;
 }
 
+void resident_map(const std::uint8_t* p, std::uint64_t len, std::vector<bool>& out) {
+  constexpr std::uint64_t kPiece = 64ULL << 20;
+  static thread_local std::vector<unsigned char> vec(kPiece / kPageSize);
+  out.assign(len / kPageSize, false);
+  for (std::uint64_t off = 0; off < len; off += kPiece) {
+    const std::uint64_t part = std::min(kPiece, len - off);
+    if (::mincore(const_cast<std::uint8_t*>(p + off), part, vec.data()) != 0) continue;
+    for (std::uint64_t i = 0; i < part / kPageSize; ++i) out[off / kPageSize + i] = (vec[i] & 1) != 0;
+  }
+}
+
 bool page_resident(const std::uint8_t* page) {
   unsigned char v = 0;
   return ::mincore(const_cast<std::uint8_t*>(page), kPageSize, &v) == 0 && (v & 1);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace gostep::host_memory {
 
@@ -17,5 +18,8 @@ void discard(std::uint8_t* p, std::uint64_t len);
 // Pages of [p, p+len) that hold memory (mincore): touched, and not discarded since.
 std::uint64_t resident_pages(const std::uint8_t* p, std::uint64_t len);
 bool page_resident(const std::uint8_t* page);
+// One flag per page of [p, p+len) (len a multiple of the page size): 1 where
+// the page holds memory. One mincore call per 64 MiB, not one per page.
+void resident_map(const std::uint8_t* p, std::uint64_t len, std::vector<bool>& out);
 
 }  // namespace gostep::host_memory

@@ -464,6 +464,11 @@ StopReason Process::run() {
           if (stop->kind == StopKind::deadlock && interrupted()) continue;
           return *stop;
         }
+        // Between two slices: what a stop here and a new run() would see.
+        if (checkpoint_hook_ && checkpoint_every_ && insn_count_ >= next_checkpoint_) {
+          next_checkpoint_ = insn_count_ + checkpoint_every_;
+          checkpoint_hook_();
+        }
         break;
       case EngineStop::arrange_exact:
         arrange_exact_stop();

@@ -240,6 +240,25 @@ class Process {
   ProcessStats stats() const;
   RegFile regs_of(Thread& t);  // registers of any thread, on the CPU or not
 
+  // --- Time travel's checkpoints (emulator/process_snapshot.{h,cpp}) ---
+  // Everything the guest's future depends on, at a moment between two
+  // instructions: outside run(), or in the checkpoint hook. Instruction
+  // counting only. Pages equal to `previous`'s share its copies.
+  struct Snapshot;
+  std::shared_ptr<const Snapshot> snapshot(const Snapshot* previous);
+  // Back to `s` (a snapshot of this process). What the session set stays as
+  // it is: breakpoints, watched ranges, caught calls, stop conditions, the
+  // observer, the write log's switch; the logs themselves start empty.
+  void restore(const Snapshot& s);
+  // `fn` is called at a time-slice end, between two instructions, once at
+  // least `every` instructions ran since the last call (0: never). The state
+  // there is the state a stop there would leave (a snapshot may be taken).
+  void set_checkpoint_hook(std::uint64_t every, std::function<void()> fn) {
+    checkpoint_every_ = every;
+    checkpoint_hook_ = std::move(fn);
+    next_checkpoint_ = insn_count_ + every;
+  }
+
   // --- For the Linux layer (emulator/linux/*.cpp) ---
   std::uint64_t now_ns() const { return clock_at(insn_count_); }
   static constexpr std::uint64_t kRealtimeEpochNs = 1257894000ULL * 1'000'000'000ULL;  // 2009-11-10 23:00 UTC
@@ -390,6 +409,9 @@ class Process {
   GuestAddr tsc_pending_ = 0;  // the instruction after an RDTSC that just ran
   bool tsc_pending_rdtscp_ = false;
   std::uint64_t slice_start_count_ = 0;
+  std::uint64_t checkpoint_every_ = 0;
+  std::uint64_t next_checkpoint_ = 0;
+  std::function<void()> checkpoint_hook_;
 
   // Touched memory (--max-memory), measured at time-slice ends when the guest
   // may have crossed the limit since the last measurement (check_memory).

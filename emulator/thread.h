@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "guest.h"
 #include "unicorn_engine.h"
@@ -30,11 +31,36 @@ struct PendingSignal {
   bool from_user = false;  // queued from outside the guest (queue_user_signal): the debugger does not stop for it
 };
 
+// A thread's saved CPU state. Only UnicornEngine can copy one
+// (copy_context), so copying a Thread (time travel's snapshot,
+// process_snapshot.cpp) copies every other field and leaves this one empty
+// for the caller to fill: a field added to Thread joins the snapshot by itself.
+class SavedContext {
+ public:
+  SavedContext() = default;
+  SavedContext(const SavedContext&) {}
+  SavedContext& operator=(const SavedContext&) {
+    ptr_.reset();
+    return *this;
+  }
+  SavedContext(SavedContext&&) = default;
+  SavedContext& operator=(SavedContext&&) = default;
+  SavedContext& operator=(std::unique_ptr<UnicornEngine::Context> p) {
+    ptr_ = std::move(p);
+    return *this;
+  }
+  explicit operator bool() const { return ptr_ != nullptr; }
+  UnicornEngine::Context& operator*() const { return *ptr_; }
+
+ private:
+  std::unique_ptr<UnicornEngine::Context> ptr_;
+};
+
 struct Thread {
   int tid = 0;
   ThreadState state = ThreadState::runnable;
   // CPU state while the thread is not on the CPU.
-  std::unique_ptr<UnicornEngine::Context> context;
+  SavedContext context;
   GuestAddr fs_base = 0;
 
   // Blocking.

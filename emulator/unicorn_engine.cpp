@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unicorn/unicorn.h>
 
+#include <cstring>
 #include <utility>
 
 namespace gostep {
@@ -267,6 +268,13 @@ std::unique_ptr<UnicornEngine::Context> UnicornEngine::new_context() {
   uc_context* c = nullptr;
   check(uc_context_alloc(uc_, &c), "uc_context_alloc");
   return std::unique_ptr<Context>(new Context(c));
+}
+// uc_context_size is documented as the whole buffer uc_context_save fills
+// (header included): a saved context is plain bytes, and copies as such.
+std::unique_ptr<UnicornEngine::Context> UnicornEngine::copy_context(const Context& c) {
+  auto out = new_context();
+  std::memcpy(out->ctx_, c.ctx_, uc_context_size(uc_));
+  return out;
 }
 void UnicornEngine::save(Context& c) { check(uc_context_save(uc_, c.ctx_), "uc_context_save"); }
 void UnicornEngine::restore(const Context& c) {

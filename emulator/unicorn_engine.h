@@ -142,6 +142,7 @@ class UnicornEngine {
     uc_context* ctx_;
   };
   std::unique_ptr<Context> new_context();
+  std::unique_ptr<Context> copy_context(const Context& c);  // time travel's checkpoints
   void save(Context& c);
   void restore(const Context& c);
 

@@ -2,11 +2,40 @@
 
 #include <algorithm>
 
+#include "emulator/process_snapshot.h"
 #include "engine/target.h"
 
 namespace gostep::engine {
 
+std::uint64_t Recording::Checkpoint::insns() const { return snap->insns(); }
+
 bool Recording::in_past() const { return t_.s_.process().insn_count() < high_water_; }
+
+void Recording::set_on(bool on) {
+  if (on == on_) return;
+  on_ = on;
+  attach();
+}
+
+void Recording::attach() {
+  checkpoints_.clear();
+  pages_held_ = 0;
+  Process& p = t_.s_.process();
+  // Checkpoints are snapshots, which need instruction counting (debug's).
+  if (!on_ || p.options().counting != Counting::instructions) {
+    p.set_checkpoint_hook(0, nullptr);
+    return;
+  }
+  take_checkpoint();
+  p.set_checkpoint_hook(kCheckpointEvery, [this] { take_checkpoint(); });
+}
+
+bool Recording::back_to_start() {
+  if (!on_ || checkpoints_.empty() || checkpoints_.front().insns() != 0) return false;
+  t_.host_->begin_run(t_.host_->replaying_output(), checkpoints_.front().host_pos);
+  t_.s_.process().restore(*checkpoints_.front().snap);
+  return true;
+}
 
 void Recording::note_progress() {
   Process& p = t_.s_.process();
@@ -15,23 +44,109 @@ void Recording::note_progress() {
   schedule_ = p.schedule();
 }
 
+void Recording::discard_future() {
+  Process& p = t_.s_.process();
+  while (checkpoints_.size() > 1 && checkpoints_.back().insns() > p.insn_count()) {
+    pages_held_ -= checkpoints_.back().own_pages;
+    checkpoints_.pop_back();
+  }
+  high_water_ = p.insn_count();
+  schedule_ = p.schedule();
+}
+
+// Called at a time-slice end (Process::set_checkpoint_hook), and once when the
+// process is new. Only the frontier gets new checkpoints: re-executing the
+// past passes the same moments again, and their checkpoints (or the thinned
+// gaps between them) stay as they are.
+void Recording::take_checkpoint() {
+  Process& p = t_.s_.process();
+  if (!checkpoints_.empty() && p.insn_count() <= checkpoints_.back().insns()) return;
+  Checkpoint c;
+  c.snap = p.snapshot(checkpoints_.empty() ? nullptr : checkpoints_.back().snap.get());
+  c.host_pos = t_.host_->used();
+  c.own_pages = checkpoints_.empty() ? c.snap->memory.pages() : c.snap->memory.pages_not_in(checkpoints_.back().snap->memory);
+  pages_held_ += c.own_pages;
+  checkpoints_.push_back(std::move(c));
+  thin();
+}
+
+// Over the limits, drop the checkpoint whose neighbours are closest together
+// (never the first or the newest): the spacing stays even over the whole
+// recording, and grows as the recording does, so memory levels off.
+void Recording::thin() {
+  while (checkpoints_.size() > 2 &&
+         (checkpoints_.size() > kMaxCheckpoints || pages_held_ * kPageSize > kMaxCheckpointBytes)) {
+    std::size_t victim = 1;
+    std::uint64_t best = ~0ULL;
+    for (std::size_t k = 1; k + 1 < checkpoints_.size(); ++k) {
+      const std::uint64_t gap = checkpoints_[k + 1].insns() - checkpoints_[k - 1].insns();
+      if (gap < best) {
+        best = gap;
+        victim = k;
+      }
+    }
+    Checkpoint& next = checkpoints_[victim + 1];
+    pages_held_ -= checkpoints_[victim].own_pages + next.own_pages;
+    next.own_pages = next.snap->memory.pages_not_in(checkpoints_[victim - 1].snap->memory);
+    pages_held_ += next.own_pages;
+    checkpoints_.erase(checkpoints_.begin() + static_cast<std::ptrdiff_t>(victim));
+  }
+}
+
+const Recording::Checkpoint* Recording::last_before(std::uint64_t index) const {
+  const Checkpoint* best = nullptr;
+  for (const Checkpoint& c : checkpoints_) {
+    if (c.insns() >= index) break;  // the state before `index` is after index-1 instructions
+    best = &c;
+  }
+  return best;
+}
+
+void Recording::restore(const Checkpoint& c) {
+  t_.host_->begin_run(/*replay_output=*/true, c.host_pos);
+  t_.s_.process().restore(*c.snap);
+  t_.killed_ = false;
+}
+
 void Recording::rewind(std::uint64_t index) {
   ++rewinds_;
   Process* p = &t_.s_.process();
-  const bool restarted = index <= p->insn_count() || p->ended();
-  if (restarted) {
+  const bool can_go_on = index > p->insn_count() && !p->ended();
+  const Checkpoint* c = last_before(index);
+  std::optional<std::size_t> queued_before;  // user signals in the state it starts from
+  if (c && (!can_go_on || c->insns() > p->insn_count())) {
+    restore(*c);
+    queued_before = c->snap->user_signals_queued();
+  } else if (!can_go_on) {
+    const int selected = t_.selected_tid_;
     t_.restart();
+    t_.selected_tid_ = selected;  // the same either way; finish() settles it
     p = &t_.s_.process();
+    queued_before = 0;
   }
-  // A jump stops at nothing on the way: none of the user's stops are in the process.
+  quiet();
+  const bool dropped = queued_before && requeue_user_signals(index, *queued_before);
+  run_to(index);
+  if (dropped) discard_future();  // recorded with signals this jump took away
+  note_progress();
+}
+
+// A jump stops at nothing on the way: none of the user's stops are in the process.
+void Recording::quiet() {
+  Process* p = &t_.s_.process();
   t_.stops_.forget_installed();
   for (const auto& st : t_.stops_.all())
     for (GuestAddr a : st.addrs) p->remove_breakpoint(a);
   p->catch_syscalls({}, false);
   p->set_watch_ranges({});
   p->stop_on_signals(0);  // signals are delivered as in the run being re-enacted
+}
+
+// Forwards only, to before `index`.
+void Recording::run_to(std::uint64_t index) {
+  quiet();
+  Process* p = &t_.s_.process();
   StopReason r;
-  if (restarted) requeue_user_signals(index);
   p->stop_before_insn(index);
   do {
     r = p->run();
@@ -39,15 +154,15 @@ void Recording::rewind(std::uint64_t index) {
   p->stop_before_insn(std::nullopt);
   t_.fresh_ = false;
   t_.last_rewind_ = r;
-  note_progress();
 }
 
 void Recording::scan(std::uint64_t from, std::uint64_t to,
                      const std::function<void(int, std::uint64_t, GuestAddr)>& seen) {
   rewind(std::max<std::uint64_t>(from, 1));
   t_.s_.process().set_insn_observer(seen);
-  rewind(to);
+  run_to(to);
   t_.s_.process().set_insn_observer(nullptr);
+  note_progress();
 }
 
 std::vector<PastInsn> Recording::scan_thread(int tid, std::uint64_t from, std::uint64_t to) {
@@ -58,13 +173,16 @@ std::vector<PastInsn> Recording::scan_thread(int tid, std::uint64_t from, std::u
   return out;
 }
 
-// Re-enact the signals queue-signal gave this run, at the instructions they
-// came at; those at or after `index` belong to a future this jump discards.
-void Recording::requeue_user_signals(std::uint64_t index) {
+// Re-enact the signals queue-signal gave this run after the state the run
+// starts from (which has the first `already_queued` of them), at the
+// instructions they came at; those at or after `index` belong to a future
+// this jump discards (true when there were any).
+bool Recording::requeue_user_signals(std::uint64_t index, std::size_t already_queued) {
   Process& p = t_.s_.process();
   auto& queued = t_.queued_signals_;
-  std::size_t kept = 0;
-  for (const UserSignal& u : queued) {
+  std::size_t kept = std::min(already_queued, queued.size());
+  for (std::size_t i = kept; i < queued.size(); ++i) {
+    const UserSignal u = queued[i];
     if (u.insn + 1 >= index) break;
     if (u.insn > p.insn_count()) {
       p.stop_before_insn(u.insn + 1);
@@ -76,7 +194,9 @@ void Recording::requeue_user_signals(std::uint64_t index) {
     p.queue_user_signal(u.sig);
     ++kept;
   }
+  const bool dropped = kept < queued.size();
   queued.resize(kept);
+  return dropped;
 }
 
 std::optional<std::uint64_t> Recording::previous_of(int tid, std::uint64_t before) const {

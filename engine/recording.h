@@ -1,19 +1,22 @@
 // Time travel (issue 8): every `gostep debug` session records, so that any
 // instruction index already reached can be reached again, backwards or forwards.
 // The run is deterministic, so "recording" is what re-executing needs: how far
-// the run got (the high-water mark), and the way back to an earlier moment:
-// rewind(N) restores the state before instruction N by re-executing from the
-// entry point (checkpoints to re-execute from are not built yet: going back is
-// correct but costs the whole prefix). Reverse commands are built on rewind() and on
-// scan(), which re-executes a stretch of the past observing it.
+// the run got (the high-water mark), who ran when, and checkpoints: snapshots
+// of the whole process (Process::Snapshot) taken at time-slice ends every
+// kCheckpointEvery instructions or so. rewind(N) restores the last checkpoint
+// before N and re-executes from there, without stopping for anything. Old
+// checkpoints are thinned so that memory levels off (docs/ARCHITECTURE.md,
+// "Time travel"). Reverse commands are built on rewind() and on scan(), which
+// re-executes a stretch of the past observing it.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
-#include "emulator/guest.h"
+#include "emulator/process.h"
 
 namespace gostep::engine {
 
@@ -28,18 +31,33 @@ struct PastInsn {
 
 class Recording {
  public:
+  // Instructions between checkpoints (they fall on the first time-slice end after that many).
+  static constexpr std::uint64_t kCheckpointEvery = 20'000;
+  // Limits beyond which older checkpoints are thinned out.
+  static constexpr std::size_t kMaxCheckpoints = 400;
+  static constexpr std::uint64_t kMaxCheckpointBytes = 256ULL << 20;
+
   explicit Recording(Target& t) : t_(t) {}
 
   bool on() const { return on_; }
-  void set_on(bool on) { on_ = on; }
+  void set_on(bool on);
+  // The Target has a new process (or recording was turned on): the
+  // checkpoints start again from where it stands.
+  void attach();
+  // Back to the start of the recording (`run`, `kill`): false when there is no
+  // checkpoint there and the Target must make a new process.
+  bool back_to_start();
   // The furthest the run got: instructions executed at the high-water mark.
   std::uint64_t recorded() const { return high_water_; }
   // Whether the session stands before the high-water mark (in the past).
   bool in_past() const;
   // After any forward run: the high-water mark moves with the process.
   void note_progress();
+  // The user changed what happens from now on (queue-signal in the past):
+  // the recorded future is discarded.
+  void discard_future();
   // The state before instruction `index` executes (1 <= index <= recorded() + 1),
-  // reached by re-executing without stopping for anything.
+  // reached by re-executing from the last checkpoint before it without stopping for anything.
   void rewind(std::uint64_t index);
   // Re-executes [from, to) calling `seen` before each instruction (its thread, index, pc);
   // the session then stands before `to`.
@@ -50,9 +68,24 @@ class Recording {
   std::optional<std::uint64_t> previous_of(int tid, std::uint64_t before) const;
 
   std::uint64_t rewinds() const { return rewinds_; }
+  std::size_t checkpoints() const { return checkpoints_.size(); }
+  // Bytes of guest pages the checkpoints hold (pages shared between them counted once).
+  std::uint64_t checkpoint_bytes() const { return pages_held_ * kPageSize; }
 
  private:
-  void requeue_user_signals(std::uint64_t index);
+  struct Checkpoint {
+    std::shared_ptr<const Process::Snapshot> snap;
+    std::size_t host_pos = 0;   // ReplayHostIo::used() then
+    std::size_t own_pages = 0;  // page copies not shared with the checkpoint before it
+    std::uint64_t insns() const;
+  };
+  void take_checkpoint();
+  void thin();
+  void restore(const Checkpoint& c);
+  void quiet();
+  void run_to(std::uint64_t index);
+  const Checkpoint* last_before(std::uint64_t index) const;
+  bool requeue_user_signals(std::uint64_t index, std::size_t already_queued);
 
   Target& t_;
   bool on_ = true;
@@ -60,6 +93,8 @@ class Recording {
   std::uint64_t rewinds_ = 0;
   // Who ran when, to the high-water mark: (instructions before the stretch, tid).
   std::vector<std::pair<std::uint64_t, int>> schedule_;
+  std::vector<Checkpoint> checkpoints_;  // by instruction count
+  std::size_t pages_held_ = 0;
 };
 
 }  // namespace gostep::engine

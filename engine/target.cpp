@@ -38,6 +38,7 @@ ProcessOptions through(ProcessOptions o, std::shared_ptr<ReplayHostIo>& replay) 
 
 Target::Target(const std::string& path, ProcessOptions options) : s_(path, through(std::move(options), host_)), sources_(path) {
   selected_tid_ = s_.process().current().tid;
+  recording_.attach();
 }
 
 Target::~Target() = default;
@@ -238,13 +239,23 @@ std::optional<int> Target::breakpoint_here() const {
 }
 
 void Target::queue_signal(int sig) {
+  if (recording_.in_past()) {
+    // A new input in the past: the recorded future was made without it.
+    const std::uint64_t now = s_.process().insn_count();
+    std::erase_if(queued_signals_, [now](const UserSignal& u) { return u.insn > now; });
+    recording_.discard_future();
+  }
   queued_signals_.push_back(UserSignal{sig, s_.process().insn_count()});
   s_.process().queue_user_signal(sig);
 }
 
 void Target::restart(bool new_run) {
   host_->begin_run(/*replay_output=*/!new_run);
-  s_.restart();
+  // In a recorded session, the checkpoint at instruction 0 (the same state as a new process's).
+  if (!recording_.back_to_start()) {
+    s_.restart();
+    recording_.attach();
+  }
   stops_.forget_installed();
   stops_.sync(s_.process());
   for (auto& st : stops_.all()) st.last.reset();

@@ -172,9 +172,17 @@ void Debugger::cmd_info_record(const Args&) {
   s += now <= rec.recorded() ? fmt::format("Now at instruction {} (in the past: \"goto insn:{}\" is the latest).\n", now,
                                            rec.recorded() + 1)
                              : fmt::format("Now at instruction {} (the latest).\n", now);
-  s += fmt::format("Going back re-executes from the start; {} rewind{} so far.\n", rec.rewinds(), rec.rewinds() == 1 ? "" : "s");
+  s += fmt::format("Checkpoints: {}, holding {:.1f} MB of guest memory.\n", rec.checkpoints(),
+                   static_cast<double>(rec.checkpoint_bytes()) / (1024.0 * 1024.0));
+  s += fmt::format("Going back restores the last checkpoint before the target and re-executes from it; {} rewind{} so far.\n",
+                   rec.rewinds(), rec.rewinds() == 1 ? "" : "s");
   say(s);
-  result_["record"] = {{"on", true}, {"recorded", rec.recorded()}, {"now", now}, {"rewinds", rec.rewinds()}};
+  result_["record"] = {{"on", true},
+                       {"recorded", rec.recorded()},
+                       {"now", now},
+                       {"rewinds", rec.rewinds()},
+                       {"checkpoints", rec.checkpoints()},
+                       {"checkpoint_bytes", rec.checkpoint_bytes()}};
 }
 
 void Debugger::cmd_info_syscalls(const Args& a) {
