@@ -7,6 +7,7 @@ Process::Snapshot::Snapshot(Process& p, const Snapshot* previous)
 #define GOSTEP_COPY(m) m(p.m),
       GOSTEP_PROCESS_VALUES(GOSTEP_COPY)
 #undef GOSTEP_COPY
+      vfs(previous && *previous->vfs == p.vfs_ ? previous->vfs : std::make_shared<const vfs::Vfs>(p.vfs_)),
       memory(GuestPages::take(p.mem_, previous ? &previous->memory : nullptr)) {
   threads.reserve(p.threads_.size());
   for (std::size_t i = 0; i < p.threads_.size(); ++i) {
@@ -33,6 +34,7 @@ void Process::restore(const Snapshot& s) {
 #define GOSTEP_ASSIGN(m) m = s.m;
   GOSTEP_PROCESS_VALUES(GOSTEP_ASSIGN)
 #undef GOSTEP_ASSIGN
+  vfs_ = *s.vfs;
   threads_.clear();
   for (const Thread& t : s.threads) {
     auto copy = std::make_unique<Thread>(t);

@@ -2,7 +2,10 @@
 // Process::snapshot() copies and Process::restore() puts back.
 //
 // Saved: guest memory (GuestPages), every thread (its registers from the CPU
-// or its saved context), and each Process member in GOSTEP_PROCESS_VALUES
+// or its saved context), the file system (shared with the previous snapshot
+// while it is the same: it holds the program's own bytes, /proc/self/exe, and
+// a fresh copy of those per checkpoint cost more than all the rest), and each
+// Process member in GOSTEP_PROCESS_VALUES
 // below, copied as values. One list serves both directions, so they cannot
 // drift apart; a member added to Process that the guest's future depends on
 // belongs in it (ProcessSnapshot.* tests compare whole runs after a restore).
@@ -28,7 +31,7 @@
 
 // The members copied as values, in declaration order.
 #define GOSTEP_PROCESS_VALUES(X)                                                            \
-  X(vfs_) X(fs_) X(fds_) X(current_) X(next_tid_) X(sigactions_) X(random_state_)           \
+  X(fs_) X(fds_) X(current_) X(next_tid_) X(sigactions_) X(random_state_)                   \
   X(rlimits_) X(insn_count_) X(skipped_ns_) X(slice_end_) X(after_transfer_) X(have_last_)  \
   X(last_is_transfer_) X(cur_ends_with_transfer_) X(block_base_) X(block_entered_)          \
   X(stopped_before_block_) X(resume_over_exit_) X(resume_with_signal_) X(kernel_cause_)     \
@@ -50,6 +53,7 @@ struct Process::Snapshot {
 #define GOSTEP_DECLARE(m) decltype(Process::m) m;
   GOSTEP_PROCESS_VALUES(GOSTEP_DECLARE)
 #undef GOSTEP_DECLARE
+  std::shared_ptr<const vfs::Vfs> vfs;
   std::vector<Thread> threads;  // the one on the CPU with its registers from the CPU
   GuestPages memory;
 };

@@ -93,6 +93,13 @@ void Recording::thin() {
   }
 }
 
+std::vector<std::uint64_t> Recording::checkpoint_insns() const {
+  std::vector<std::uint64_t> out;
+  out.reserve(checkpoints_.size());
+  for (const Checkpoint& c : checkpoints_) out.push_back(c.insns());
+  return out;
+}
+
 const Recording::Checkpoint* Recording::last_before(std::uint64_t index) const {
   const Checkpoint* best = nullptr;
   for (const Checkpoint& c : checkpoints_) {

@@ -69,6 +69,8 @@ class Recording {
 
   std::uint64_t rewinds() const { return rewinds_; }
   std::size_t checkpoints() const { return checkpoints_.size(); }
+  // Where the checkpoints stand (instructions executed), oldest first.
+  std::vector<std::uint64_t> checkpoint_insns() const;
   // Bytes of guest pages the checkpoints hold (pages shared between them counted once).
   std::uint64_t checkpoint_bytes() const { return pages_held_ * kPageSize; }
 

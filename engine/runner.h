@@ -36,6 +36,14 @@ class Runner {
   model::Result<bool> do_reverse_line(bool over);
   model::Result<bool> do_reverse_finish();
   model::Result<bool> do_reverse_continue();
+  // A moment a forward run would have stopped at for the user.
+  struct Candidate {
+    std::uint64_t index = 0;
+    std::vector<int> breakpoints;
+    std::optional<WatchHit> watch;
+    std::optional<CatchHit> catchpoint;
+  };
+  std::optional<Candidate> last_stop_between(std::uint64_t from, std::uint64_t to);
   void do_continue();
 
   Target& t_;

@@ -161,20 +161,54 @@ model::Result<bool> Runner::do_reverse_line(bool over) {
 
 // Back to the last moment before now at which a forward run would have stopped
 // for the user: a breakpoint about to execute (its condition true), the
-// instruction that last changed a watched value, a caught system call.
+// instruction that last changed a watched value, a caught system call. The
+// past is searched a stretch at a time, newest first: from each checkpoint
+// to the next (or to now), with the stops installed, until a stretch has one.
 model::Result<bool> Runner::do_reverse_continue() {
   if (auto ok = reverse_ready(); !ok) return ok;
   ev_.reverse = true;
   const std::uint64_t now = t_.next_insn();
-  struct Candidate {
-    std::uint64_t index = 0;
-    std::vector<int> breakpoints;
-    std::optional<WatchHit> watch;
-    std::optional<CatchHit> catchpoint;
-  };
-  std::optional<Candidate> best;
   Recording& rec = t_.recording_;
-  rec.rewind(1);
+  std::optional<Candidate> best;
+  std::uint64_t end = now;  // the stretch searched is [start + 1, end)
+  const std::vector<std::uint64_t> starts = rec.checkpoint_insns();
+  for (std::size_t k = starts.size(); k-- > 0 && !best;) {
+    if (starts[k] + 1 >= end) continue;
+    best = last_stop_between(starts[k] + 1, end);
+    end = starts[k] + 1;
+  }
+  if (!best && end > 1) best = last_stop_between(1, end);  // no checkpoint at 0 (recording turned on late)
+  auto& stops = t_.stops_;
+  stops.forget_installed();
+  if (!best) {
+    rec.rewind(1);
+    ev_.causes.push_back(StopCause::history_start);
+    return true;
+  }
+  rec.rewind(best->index);
+  for (int n : best->breakpoints)
+    if (Stop* st = stops.find(n)) {
+      ++st->hits;
+      ev_.breakpoints.push_back({n, st->temporary, st->hits});
+    }
+  if (!ev_.breakpoints.empty()) ev_.causes.push_back(StopCause::breakpoint);
+  if (best->watch) {
+    if (Stop* st = stops.find(best->watch->number)) ++st->hits;
+    ev_.watchpoints.push_back(*best->watch);
+    ev_.causes.push_back(StopCause::watchpoint);
+  }
+  if (best->catchpoint) {
+    ev_.catchpoint = best->catchpoint;
+    ev_.causes.push_back(StopCause::catchpoint);
+  }
+  return true;
+}
+
+// Re-executes [from, to) with the user's stops installed: the last moment
+// in it a forward run would have stopped at, if any.
+std::optional<Runner::Candidate> Runner::last_stop_between(std::uint64_t from, std::uint64_t to) {
+  std::optional<Candidate> best;
+  t_.recording_.rewind(from);
   Process* p = &s_.process();
   // The watchpoints' values at the start, then every change on the way.
   auto& stops = t_.stops_;
@@ -184,11 +218,12 @@ model::Result<bool> Runner::do_reverse_continue() {
       st.last = v ? std::optional<Value>(*v) : std::nullopt;
       st.ranges = t_.last_reads_;
     }
-  for (;;) {
+  for (bool first = true;; first = false) {
     stops.sync(*p);
-    if (p->insn_count() > 0) p->skip_breakpoint_once(p->regs_of(p->current())[Reg::rip]);
+    // Off the breakpoint it stopped at; the first instruction of the stretch is its own.
+    if (!first) p->skip_breakpoint_once(p->regs_of(p->current())[Reg::rip]);
     p->stop_on_signals(0);
-    p->stop_before_insn(now);
+    p->stop_before_insn(to);
     const StopReason r = p->run();
     p->stop_before_insn(std::nullopt);
     Candidate c;
@@ -231,33 +266,12 @@ model::Result<bool> Runner::do_reverse_continue() {
           break;
         }
     } else {
-      break;  // now reached (or the end)
+      break;  // `to` reached (or the end)
     }
-    if ((!c.breakpoints.empty() || c.watch || c.catchpoint) && c.index < now && c.index >= 1) best = c;
+    if ((!c.breakpoints.empty() || c.watch || c.catchpoint) && c.index < to && c.index >= from) best = c;
   }
   stops.forget_installed();
-  if (!best) {
-    rec.rewind(1);
-    ev_.causes.push_back(StopCause::history_start);
-    return true;
-  }
-  rec.rewind(best->index);
-  for (int n : best->breakpoints)
-    if (Stop* st = stops.find(n)) {
-      ++st->hits;
-      ev_.breakpoints.push_back({n, st->temporary, st->hits});
-    }
-  if (!ev_.breakpoints.empty()) ev_.causes.push_back(StopCause::breakpoint);
-  if (best->watch) {
-    if (Stop* st = stops.find(best->watch->number)) ++st->hits;
-    ev_.watchpoints.push_back(*best->watch);
-    ev_.causes.push_back(StopCause::watchpoint);
-  }
-  if (best->catchpoint) {
-    ev_.catchpoint = best->catchpoint;
-    ev_.causes.push_back(StopCause::catchpoint);
-  }
-  return true;
+  return best;
 }
 
 // goto insn:N, or goto LOC: its last execution before now, else its first after now.
