@@ -8,7 +8,7 @@
 //  - with --growth N: the resident memory every N/10 instructions of a long program
 //    (must level off, target < 512 MB for 50 million instructions).
 //
-// Usage: bench_record PROG [--growth N]
+// Usage: bench_record PROG [--growth N [--record-off]]
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -70,7 +70,7 @@ RunCommand cmd(RunKind k, std::string loc = "", std::uint64_t n = 1, bool effect
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_record PROG [--growth N]\n");
+    std::fprintf(stderr, "usage: bench_record PROG [--growth N [--record-off]]\n");
     return 125;
   }
   const std::string path = argv[1];
@@ -80,11 +80,15 @@ int main(int argc, char** argv) {
 
   if (growth) {
     auto t = make(path);
+    for (int i = 2; i < argc; ++i)
+      if (!std::strcmp(argv[i], "--record-off")) t->recording().set_on(false);  // what the recording adds
     for (int k = 1; k <= 10; ++k) {
       const auto t0 = Clock::now();
       (void)t->resume(cmd(RunKind::until, fmt::format("insn:{}", growth / 10 * static_cast<std::uint64_t>(k))));
       const auto [rss, hwm] = rss_mb();
-      fmt::print("insn {:>12}  +{:8.0f} ms  rss {:7.1f} MB  peak {:7.1f} MB\n", t->next_insn(), ms_since(t0), rss, hwm);
+      fmt::print("insn {:>12}  +{:8.0f} ms  rss {:7.1f} MB  peak {:7.1f} MB  checkpoints {:4}  holding {:6.1f} MB\n",
+                 t->next_insn(), ms_since(t0), rss, hwm, t->recording().checkpoints(),
+                 static_cast<double>(t->recording().checkpoint_bytes()) / (1024.0 * 1024.0));
       if (t->ended()) break;
     }
     return 0;

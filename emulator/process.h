@@ -258,6 +258,10 @@ class Process {
     checkpoint_hook_ = std::move(fn);
     next_checkpoint_ = insn_count_ + every;
   }
+  void set_checkpoint_every(std::uint64_t every) {
+    checkpoint_every_ = every;
+    next_checkpoint_ = insn_count_ + every;
+  }
 
   // --- For the Linux layer (emulator/linux/*.cpp) ---
   std::uint64_t now_ns() const { return clock_at(insn_count_); }

@@ -1,5 +1,7 @@
 #include "process_snapshot.h"
 
+#include <algorithm>
+
 namespace gostep {
 
 Process::Snapshot::Snapshot(Process& p, const Snapshot* previous)
@@ -9,6 +11,22 @@ Process::Snapshot::Snapshot(Process& p, const Snapshot* previous)
 #undef GOSTEP_COPY
       vfs(previous && *previous->vfs == p.vfs_ ? previous->vfs : std::make_shared<const vfs::Vfs>(p.vfs_)),
       memory(GuestPages::take(p.mem_, previous ? &previous->memory : nullptr)) {
+  auto chunk = std::make_shared<ScheduleChunk>();
+  std::size_t shared = 0;
+  if (previous) {
+    // The previous snapshot's schedule is a prefix of this one when it is in
+    // this run's past (checkpoints are taken in order along one history).
+    const ScheduleChunk& pc = *previous->schedule;
+    if (pc.total <= p.schedule_.size() && pc.total > 0 && !pc.entries.empty() &&
+        pc.entries.back() == p.schedule_[pc.total - 1]) {
+      shared = pc.total;
+      chunk->before = previous->schedule;
+    }
+  }
+  chunk->entries.assign(p.schedule_.begin() + static_cast<std::ptrdiff_t>(shared), p.schedule_.end());
+  chunk->total = p.schedule_.size();
+  schedule = std::move(chunk);
+
   threads.reserve(p.threads_.size());
   for (std::size_t i = 0; i < p.threads_.size(); ++i) {
     const Thread& t = *p.threads_[i];
@@ -35,6 +53,10 @@ void Process::restore(const Snapshot& s) {
   GOSTEP_PROCESS_VALUES(GOSTEP_ASSIGN)
 #undef GOSTEP_ASSIGN
   vfs_ = *s.vfs;
+  schedule_.resize(s.schedule->total);
+  for (const Snapshot::ScheduleChunk* c = s.schedule.get(); c; c = c->before.get())
+    std::copy(c->entries.begin(), c->entries.end(),
+              schedule_.begin() + static_cast<std::ptrdiff_t>(c->total - c->entries.size()));
   threads_.clear();
   for (const Thread& t : s.threads) {
     auto copy = std::make_unique<Thread>(t);

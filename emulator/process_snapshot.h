@@ -35,7 +35,7 @@
   X(rlimits_) X(insn_count_) X(skipped_ns_) X(slice_end_) X(after_transfer_) X(have_last_)  \
   X(last_is_transfer_) X(cur_ends_with_transfer_) X(block_base_) X(block_entered_)          \
   X(stopped_before_block_) X(resume_over_exit_) X(resume_with_signal_) X(kernel_cause_)     \
-  X(syscall_pc_) X(deferred_fault_) X(schedule_) X(resume_over_bp_) X(cur_pc_)              \
+  X(syscall_pc_) X(deferred_fault_) X(resume_over_bp_) X(cur_pc_)                          \
   X(tsc_pending_) X(tsc_pending_rdtscp_) X(slice_start_count_) X(mem_base_count_)           \
   X(mem_budget_pages_) X(kernel_pages_) X(touched_peak_) X(watch_hit_) X(watch_writer_)     \
   X(watch_writer_insn_) X(watch_cause_) X(ended_) X(exit_status_) X(fd_changed_)            \
@@ -54,6 +54,15 @@ struct Process::Snapshot {
   GOSTEP_PROCESS_VALUES(GOSTEP_DECLARE)
 #undef GOSTEP_DECLARE
   std::shared_ptr<const vfs::Vfs> vfs;
+  // Who ran when (Process::schedule()), which only grows: each snapshot keeps
+  // the entries added since the one before and shares the older ones, so
+  // that checkpoints of a long run do not each hold a copy of the whole.
+  struct ScheduleChunk {
+    std::vector<std::pair<std::uint64_t, int>> entries;
+    std::shared_ptr<const ScheduleChunk> before;
+    std::size_t total = 0;  // entries in this chunk and all before it
+  };
+  std::shared_ptr<const ScheduleChunk> schedule;
   std::vector<Thread> threads;  // the one on the CPU with its registers from the CPU
   GuestPages memory;
 };

@@ -26,8 +26,8 @@ void Recording::attach() {
     p.set_checkpoint_hook(0, nullptr);
     return;
   }
-  take_checkpoint();
   p.set_checkpoint_hook(kCheckpointEvery, [this] { take_checkpoint(); });
+  take_checkpoint();
 }
 
 bool Recording::back_to_start() {
@@ -66,6 +66,7 @@ void Recording::take_checkpoint() {
   c.host_pos = t_.host_->used();
   c.own_pages = checkpoints_.empty() ? c.snap->memory.pages() : c.snap->memory.pages_not_in(checkpoints_.back().snap->memory);
   pages_held_ += c.own_pages;
+  p.set_checkpoint_every(std::max(kCheckpointEvery, kInsnsPerPage * c.snap->memory.pages()));
   checkpoints_.push_back(std::move(c));
   thin();
 }
@@ -172,12 +173,28 @@ void Recording::scan(std::uint64_t from, std::uint64_t to,
   note_progress();
 }
 
-std::vector<PastInsn> Recording::scan_thread(int tid, std::uint64_t from, std::uint64_t to) {
-  std::vector<PastInsn> out;
-  scan(from, to, [&](int who, std::uint64_t index, GuestAddr pc) {
-    if (who == tid) out.push_back({index, pc, t_.s_.process().engine().reg(Reg::rsp)});
+void Recording::scan_back(std::uint64_t before,
+                          const std::function<bool(const std::vector<std::pair<int, PastInsn>>&)>& visit_stretch) {
+  std::vector<std::uint64_t> starts = checkpoint_insns();
+  if (starts.empty() || starts.front() != 0) starts.insert(starts.begin(), 0);
+  std::uint64_t end = before;  // each stretch is [start + 1, end)
+  for (std::size_t k = starts.size(); k-- > 0;) {
+    if (starts[k] + 1 >= end) continue;
+    std::vector<std::pair<int, PastInsn>> seen;
+    scan(starts[k] + 1, end, [&](int tid, std::uint64_t index, GuestAddr pc) {
+      seen.push_back({tid, PastInsn{index, pc, t_.s_.process().engine().reg(Reg::rsp)}});
+    });
+    if (visit_stretch(seen)) return;
+    end = starts[k] + 1;
+  }
+}
+
+void Recording::scan_thread_back(int tid, std::uint64_t before, const std::function<bool(const PastInsn&)>& visit) {
+  scan_back(before, [&](const std::vector<std::pair<int, PastInsn>>& stretch) {
+    for (auto it = stretch.rbegin(); it != stretch.rend(); ++it)
+      if (it->first == tid && visit(it->second)) return true;
+    return false;
   });
-  return out;
 }
 
 // Re-enact the signals queue-signal gave this run after the state the run

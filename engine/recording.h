@@ -31,8 +31,13 @@ struct PastInsn {
 
 class Recording {
  public:
-  // Instructions between checkpoints (they fall on the first time-slice end after that many).
+  // Instructions between checkpoints (they fall on the first time-slice end
+  // after that many): at least kCheckpointEvery, and kInsnsPerPage for each
+  // page of guest memory the last checkpoint had to compare, so that taking
+  // them costs a small share of the run whatever the program's size
+  // (comparing a page costs about what 30 instructions do).
   static constexpr std::uint64_t kCheckpointEvery = 20'000;
+  static constexpr std::uint64_t kInsnsPerPage = 32;
   // Limits beyond which older checkpoints are thinned out.
   static constexpr std::size_t kMaxCheckpoints = 400;
   static constexpr std::uint64_t kMaxCheckpointBytes = 256ULL << 20;
@@ -62,8 +67,17 @@ class Recording {
   // Re-executes [from, to) calling `seen` before each instruction (its thread, index, pc);
   // the session then stands before `to`.
   void scan(std::uint64_t from, std::uint64_t to, const std::function<void(int, std::uint64_t, GuestAddr)>& seen);
-  // The instructions thread `tid` executed in [from, to) (indices), each with pc and SP before it.
-  std::vector<PastInsn> scan_thread(int tid, std::uint64_t from, std::uint64_t to);
+  // The instructions thread `tid` executed before `before`, newest first, to
+  // `visit` until it returns true (found). The past is re-executed a stretch
+  // at a time, from the last checkpoint before the stretch, so finding
+  // something recent costs a stretch, not the whole recording. The session
+  // then stands somewhere in the past: the caller rewinds where it wants.
+  void scan_thread_back(int tid, std::uint64_t before, const std::function<bool(const PastInsn&)>& visit);
+  // Every instruction (of any thread) before `before`, newest stretch first:
+  // `visit_stretch` gets each stretch's instructions in order (tid, index,
+  // pc) and returns true to stop.
+  void scan_back(std::uint64_t before,
+                 const std::function<bool(const std::vector<std::pair<int, PastInsn>>&)>& visit_stretch);
   // The index of the last instruction thread `tid` executed before `before` (0: none).
   std::optional<std::uint64_t> previous_of(int tid, std::uint64_t before) const;
 

@@ -64,12 +64,11 @@ model::Result<bool> Runner::do_reverse_stepi(bool over) {
       // Back over a call: the last instruction of this thread in this frame or an outer one.
       const RegFile rf = t_.registers(tid_);
       const GuestAddr cfa_now = cfa_of(tab, rf[Reg::rip], rf[Reg::rsp]);
-      const auto past = rec.scan_thread(tid_, 1, now);
-      for (auto it = past.rbegin(); it != past.rend(); ++it)
-        if (cfa_of(tab, it->pc, it->sp) >= cfa_now) {
-          target = it->index;
-          break;
-        }
+      rec.scan_thread_back(tid_, now, [&](const PastInsn& e) {
+        if (cfa_of(tab, e.pc, e.sp) < cfa_now) return false;
+        target = e.index;
+        return true;
+      });
     }
     rewind_showing(target, !over && cmd_.count <= 1000);
   }
@@ -88,14 +87,18 @@ model::Result<bool> Runner::do_reverse_finish() {
   if (f.outermost || !f.cfa) return model::Error{"\"reverse-finish\" not meaningful in the outermost frame."};
   // The CALL ran in the caller with SP at this frame's CFA; inside the frame SP is below it.
   const std::uint64_t now = t_.next_insn();
-  const auto past = t_.recording_.scan_thread(tid_, 1, now);
-  for (auto it = past.rbegin(); it != past.rend(); ++it)
-    if (it->sp >= f.cfa) {
-      t_.recording_.rewind(it->index);
-      ev_.causes.push_back(StopCause::location_reached);
-      ev_.note = "back at the call of " + (f.func ? f.func->name : std::string("the function"));
-      return true;
-    }
+  std::optional<std::uint64_t> call;
+  t_.recording_.scan_thread_back(tid_, now, [&](const PastInsn& e) {
+    if (e.sp < f.cfa) return false;
+    call = e.index;
+    return true;
+  });
+  if (call) {
+    t_.recording_.rewind(*call);
+    ev_.causes.push_back(StopCause::location_reached);
+    ev_.note = "back at the call of " + (f.func ? f.func->name : std::string("the function"));
+    return true;
+  }
   t_.recording_.rewind(1);
   ev_.causes.push_back(StopCause::history_start);
   return true;
@@ -118,36 +121,38 @@ model::Result<bool> Runner::do_reverse_line(bool over) {
     const RegFile rf = t_.registers(tid_);
     GuestAddr frame = cfa_of(tab, rf[Reg::rip], rf[Reg::rsp]);
     const auto line_now = line_of(rf[Reg::rip]);
-    const auto past = t_.recording_.scan_thread(tid_, 1, now);
     std::optional<std::uint64_t> target;
     std::optional<std::pair<std::string, int>> prev_line;
-    for (std::size_t i = past.size(); i-- > 0;) {
-      const PastInsn& e = past[i];
+    bool newest = true;  // the thread's instruction just before now
+    t_.recording_.scan_thread_back(tid_, now, [&](const PastInsn& e) {
+      const bool just_before = newest;
+      newest = false;
       const GuestAddr cfa = cfa_of(tab, e.pc, e.sp);
       const auto line = line_of(e.pc);
       if (cfa < frame) {
         // A call this frame made. reverse-step enters it when it is what ran just before.
-        if (!over && !prev_line && i + 1 == past.size() && line) {
+        if (!over && !prev_line && just_before && line) {
           frame = cfa;
           prev_line = line;
           target = e.index;
         }
-        continue;
+        return false;
       }
       if (cfa > frame) {  // before this function was entered: stop at the call in the caller
         if (!target) target = e.index;
-        break;
+        return true;
       }
       if (!prev_line) {
         if (line && line != line_now) {
           prev_line = line;
           target = e.index;
         }
-        continue;
+        return false;
       }
-      if (line != prev_line) break;  // the run of the previous line begins after this
+      if (line != prev_line) return true;  // the run of the previous line begins after this
       target = e.index;
-    }
+      return false;
+    });
     if (!target) {
       t_.recording_.rewind(1);
       ev_.causes.push_back(StopCause::history_start);
@@ -285,12 +290,18 @@ model::Result<bool> Runner::do_goto() {
     std::optional<std::uint64_t> last;
     if (now > 1) {
       if (auto ok = reverse_ready(); !ok) return ok;
-      rec.scan(1, now, [&](int, std::uint64_t i, GuestAddr pc) {
-        if (pc == loc->addr) last = i;
+      rec.scan_back(now, [&](const std::vector<std::pair<int, PastInsn>>& stretch) {
+        for (auto it = stretch.rbegin(); it != stretch.rend(); ++it)
+          if (it->second.pc == loc->addr) {
+            last = it->second.index;
+            return true;
+          }
+        return false;
       });
     }
     if (!last) {
       // Not run yet: its first execution after now, stopping at nothing else on the way.
+      if (now > 1) rec.rewind(now);  // back from the search of the past
       Process& p = s_.process();
       t_.stops_.forget_installed();
       for (const auto& st : t_.stops_.all())

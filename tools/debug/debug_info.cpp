@@ -174,8 +174,8 @@ void Debugger::cmd_info_record(const Args&) {
                              : fmt::format("Now at instruction {} (the latest).\n", now);
   s += fmt::format("Checkpoints: {}, holding {:.1f} MB of guest memory.\n", rec.checkpoints(),
                    static_cast<double>(rec.checkpoint_bytes()) / (1024.0 * 1024.0));
-  s += fmt::format("Going back restores the last checkpoint before the target and re-executes from it; {} rewind{} so far.\n",
-                   rec.rewinds(), rec.rewinds() == 1 ? "" : "s");
+  s += "Going back restores the nearest earlier checkpoint and re-executes from it.\n";
+  s += fmt::format("Rewinds so far: {}.\n", rec.rewinds());
   say(s);
   result_["record"] = {{"on", true},
                        {"recorded", rec.recorded()},
