@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 
 #include "engine/state_json.h"
@@ -189,6 +190,71 @@ TEST(EngineReverse, GotoLocIsItsLastExecutionBeforeNowOrTheFirstAfter) {
   EXPECT_EQ(ev.recorded, recorded);
   ev = run(*t, command(RunKind::go_to, 1, "milestone:gogo"));
   EXPECT_TRUE(ev.has(StopCause::location_reached));
+}
+
+// Going back restores a checkpoint in the same process (no new process, no
+// re-execution from the entry), and `run` goes back to the checkpoint at 0.
+TEST(EngineReverse, GoingBackRestoresACheckpointOfTheSameProcess) {
+  auto t = target(go_program("hello"));
+  const Process* first = &t->session().process();
+  const auto end = run(*t, command(RunKind::cont));
+  const auto at = t->recording().checkpoint_insns();
+  ASSERT_GT(at.size(), 5u);
+  EXPECT_EQ(at.front(), 0u);
+  EXPECT_GT(t->recording().checkpoint_bytes(), 0u);
+  run(*t, command(RunKind::go_to, 1, fmt::format("insn:{}", at[3] + 5)));
+  EXPECT_EQ(&t->session().process(), first);
+  EXPECT_EQ(t->next_insn(), at[3] + 5);
+  // `run` from the start again, to the same end.
+  const auto again = run(*t, command(RunKind::start));
+  EXPECT_EQ(&t->session().process(), first);
+  EXPECT_EQ(again.insn, end.insn);
+  EXPECT_EQ(again.exit_status, end.exit_status);
+  EXPECT_EQ(t->recording().checkpoint_insns(), at);  // the recording is kept
+}
+
+// reverse-continue searches the newest stretch first and goes on to older
+// ones: a write several checkpoints back is the same one a forward run sees last.
+TEST(EngineReverse, ReverseContinueFindsAWriteSeveralCheckpointsBack) {
+  auto fwd = target(go_program("hello"));
+  ASSERT_TRUE(fwd->add_watchpoint("runtime.m0.procid"));
+  std::uint64_t last = 0;
+  for (;;) {
+    const auto ev = run(*fwd, command(RunKind::cont));
+    if (ev.watchpoints.empty()) break;
+    last = ev.watchpoints[0].writer_insn;
+  }
+  ASSERT_GT(last, 0u);
+  auto t = target(go_program("hello"));
+  run(*t, command(RunKind::until, 1, "main.main"));
+  const auto at = t->recording().checkpoint_insns();
+  ASSERT_GE(std::count_if(at.begin(), at.end(), [&](std::uint64_t c) { return c > last; }), 3);
+  ASSERT_TRUE(t->add_watchpoint("runtime.m0.procid"));
+  const auto ev = run(*t, command(RunKind::reverse_continue));
+  ASSERT_EQ(ev.watchpoints.size(), 1u);
+  EXPECT_EQ(ev.watchpoints[0].writer_insn, last);
+  EXPECT_EQ(ev.insn, last);
+}
+
+// A run longer than kMaxCheckpoints checkpoints: older ones are thinned, evenly,
+// and every moment is still reached exactly.
+TEST(EngineReverse, ThinnedCheckpointsOfALongRunStillReachEveryMoment) {
+  constexpr std::uint64_t kRun = 12'000'000;
+  auto t = target(go_program("gcbench"));
+  run(*t, command(RunKind::until, 1, fmt::format("insn:{}", kRun)));
+  const auto at = t->recording().checkpoint_insns();
+  ASSERT_EQ(at.size(), Recording::kMaxCheckpoints);
+  EXPECT_LE(t->recording().checkpoint_bytes(), Recording::kMaxCheckpointBytes);
+  std::uint64_t widest = 0;
+  for (std::size_t k = 1; k < at.size(); ++k) widest = std::max(widest, at[k] - at[k - 1]);
+  EXPECT_LT(widest, 3 * kRun / Recording::kMaxCheckpoints);  // no hole: the spacing stays even
+  for (std::uint64_t n : {3'000'017ULL, 11'000'003ULL}) {
+    run(*t, command(RunKind::go_to, 1, fmt::format("insn:{}", n)));
+    auto fresh = target(go_program("gcbench"));
+    fresh->recording().set_on(false);
+    run(*fresh, command(RunKind::go_to, 1, fmt::format("insn:{}", n)));
+    EXPECT_EQ(fingerprint(*t), fingerprint(*fresh)) << n;
+  }
 }
 
 TEST(EngineReverse, RecordOffRefusesGoingBack) {
