@@ -173,20 +173,27 @@ void Recording::scan(std::uint64_t from, std::uint64_t to,
   note_progress();
 }
 
-void Recording::scan_back(std::uint64_t before,
-                          const std::function<bool(const std::vector<std::pair<int, PastInsn>>&)>& visit_stretch) {
+void Recording::for_each_stretch_back(std::uint64_t before,
+                                      const std::function<bool(std::uint64_t, std::uint64_t)>& fn) const {
   std::vector<std::uint64_t> starts = checkpoint_insns();
-  if (starts.empty() || starts.front() != 0) starts.insert(starts.begin(), 0);
-  std::uint64_t end = before;  // each stretch is [start + 1, end)
+  if (starts.empty() || starts.front() != 0) starts.insert(starts.begin(), 0);  // recording turned on late
+  std::uint64_t end = before;
   for (std::size_t k = starts.size(); k-- > 0;) {
     if (starts[k] + 1 >= end) continue;
-    std::vector<std::pair<int, PastInsn>> seen;
-    scan(starts[k] + 1, end, [&](int tid, std::uint64_t index, GuestAddr pc) {
-      seen.push_back({tid, PastInsn{index, pc, t_.s_.process().engine().reg(Reg::rsp)}});
-    });
-    if (visit_stretch(seen)) return;
+    if (fn(starts[k] + 1, end)) return;
     end = starts[k] + 1;
   }
+}
+
+void Recording::scan_back(std::uint64_t before,
+                          const std::function<bool(const std::vector<std::pair<int, PastInsn>>&)>& visit_stretch) {
+  for_each_stretch_back(before, [&](std::uint64_t from, std::uint64_t to) {
+    std::vector<std::pair<int, PastInsn>> seen;
+    scan(from, to, [&](int tid, std::uint64_t index, GuestAddr pc) {
+      seen.push_back({tid, PastInsn{index, pc, t_.s_.process().engine().reg(Reg::rsp)}});
+    });
+    return visit_stretch(seen);
+  });
 }
 
 void Recording::scan_thread_back(int tid, std::uint64_t before, const std::function<bool(const PastInsn&)>& visit) {

@@ -67,6 +67,10 @@ class Recording {
   // Re-executes [from, to) calling `seen` before each instruction (its thread, index, pc);
   // the session then stands before `to`.
   void scan(std::uint64_t from, std::uint64_t to, const std::function<void(int, std::uint64_t, GuestAddr)>& seen);
+  // The stretches of the past before `before`, newest first: [from, to) runs
+  // from each checkpoint to the next (from is 1 + the checkpoint's count),
+  // until `fn` returns true. Nothing is executed here.
+  void for_each_stretch_back(std::uint64_t before, const std::function<bool(std::uint64_t from, std::uint64_t to)>& fn) const;
   // The instructions thread `tid` executed before `before`, newest first, to
   // `visit` until it returns true (found). The past is re-executed a stretch
   // at a time, from the last checkpoint before the stretch, so finding

@@ -175,14 +175,10 @@ model::Result<bool> Runner::do_reverse_continue() {
   const std::uint64_t now = t_.next_insn();
   Recording& rec = t_.recording_;
   std::optional<Candidate> best;
-  std::uint64_t end = now;  // the stretch searched is [start + 1, end)
-  const std::vector<std::uint64_t> starts = rec.checkpoint_insns();
-  for (std::size_t k = starts.size(); k-- > 0 && !best;) {
-    if (starts[k] + 1 >= end) continue;
-    best = last_stop_between(starts[k] + 1, end);
-    end = starts[k] + 1;
-  }
-  if (!best && end > 1) best = last_stop_between(1, end);  // no checkpoint at 0 (recording turned on late)
+  rec.for_each_stretch_back(now, [&](std::uint64_t from, std::uint64_t to) {
+    best = last_stop_between(from, to);
+    return best.has_value();
+  });
   auto& stops = t_.stops_;
   stops.forget_installed();
   if (!best) {

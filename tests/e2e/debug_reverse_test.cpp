@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -59,6 +63,45 @@ TEST(DebugReverse, ForwardFromThePastIsWhatHappenedBefore) {
   EXPECT_HAS(r.out, "[thread 1000, insn 100 of 158,747 recorded]");
   EXPECT_HAS(r.out, "0x45ac29 in runtime.rt0_go.abi0+0x129 at asm_amd64.s:351   [thread 1000, insn 158748]");
   EXPECT_HAS(r.out, "[Inferior 1 (process 1000) exited normally]");
+}
+
+// `goto insn:N` from the end of a recorded session (a checkpoint restored,
+// then re-execution) and `gostep dump --at insn:N` (one run forwards) give
+// the same gostep.dump/1 object, for moments across the whole run.
+TEST(DebugReverse, GotoGivesTheStateDumpGivesForEveryN) {
+  const std::vector<std::uint64_t> ns = {1, 49, 5'000, 90'001, 158'748, 250'003, 333'000};
+  std::vector<std::string> cmds = {"continue"};
+  for (auto it = ns.rbegin(); it != ns.rend(); ++it) cmds.push_back("goto insn:" + std::to_string(*it));
+  std::vector<std::string> args = {GOSTEP_BINARY, "debug", "./hello", "--batch", "--json"};
+  for (const auto& c : cmds) args.insert(args.end(), {"-ex", c});
+  std::vector<std::string> dump_args = {GOSTEP_BINARY, "dump", "./hello", "--json"};
+  for (auto n : ns) dump_args.insert(dump_args.end(), {"--at", "insn:" + std::to_string(n)});
+  auto in_go_dir = [](std::vector<std::string> argv) {
+    RunSpec s;
+    s.argv = std::move(argv);
+    s.cwd = GOSTEP_GO_DIR;
+    s.timeout_seconds = 120;
+    return run_program(s);
+  };
+  const RunResult debug = in_go_dir(args);
+  const RunResult dump = in_go_dir(dump_args);
+  ASSERT_EQ(dump.status, 0) << dump.err;
+  std::map<std::uint64_t, nlohmann::json> by_goto, by_dump;
+  std::istringstream dl(debug.out), ml(dump.out);
+  for (std::string line; std::getline(dl, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("command") && j["command"].get<std::string>().rfind("goto ", 0) == 0)
+      by_goto[j["dump"]["stop"]["insn"].get<std::uint64_t>()] = j["dump"];
+  }
+  for (std::string line; std::getline(ml, line);) {
+    const auto j = nlohmann::json::parse(line);
+    by_dump[j["stop"]["insn"].get<std::uint64_t>()] = j;
+  }
+  ASSERT_EQ(by_dump.size(), ns.size()) << dump.out;
+  for (auto n : ns) {
+    ASSERT_TRUE(by_goto.count(n)) << "no goto to " << n << " in:\n" << debug.out;
+    EXPECT_EQ(by_goto[n], by_dump[n]) << "at insn " << n;
+  }
 }
 
 TEST(DebugReverse, ReverseCommandsAtThePrompt) {

@@ -50,6 +50,7 @@ std::string fingerprint(Target& t) {
 
 TEST(EngineReverse, StateBackEqualsStateForwards) {
   std::mt19937_64 rng(7);  // fixed: the same indices on every run
+  int futex_waits = 0;     // moments with a thread blocked in a futex, gone back to
   for (const char* prog : {"hello", "goroutines", "timers"}) {
     auto end = target(go_program(prog));
     run(*end, command(RunKind::cont));
@@ -65,9 +66,14 @@ TEST(EngineReverse, StateBackEqualsStateForwards) {
       EXPECT_TRUE(back.has(StopCause::location_reached)) << prog << " " << n;
       EXPECT_EQ(back.recorded, total - 1);  // it went as far as before the last instruction (exit_group)
       EXPECT_EQ(fingerprint(*t), fingerprint(*fwd)) << prog << " at insn " << n;
+      for (const auto& th : t->session().process().threads())
+        futex_waits += th->state == ThreadState::blocked && th->wait == WaitKind::futex;
+      EXPECT_TRUE(t->session().process().fds() == fwd->session().process().fds()) << prog << " at insn " << n;
+      EXPECT_TRUE(t->session().process().vfs() == fwd->session().process().vfs()) << prog << " at insn " << n;
       run(*t, command(RunKind::go_to, 1, fmt::format("insn:{}", total)));
     }
   }
+  EXPECT_GT(futex_waits, 0);  // going back across blocking futex waits (and thread switches) was tried
 }
 
 TEST(EngineReverse, ReverseStepiUndoesTheThreadsLastInstruction) {
