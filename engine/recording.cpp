@@ -116,6 +116,19 @@ void Recording::restore(const Checkpoint& c) {
   t_.killed_ = false;
 }
 
+Recording::Moment Recording::here() {
+  Process& p = t_.s_.process();
+  const Checkpoint* c = last_before(p.insn_count() + 1);
+  return Moment{p.snapshot(c ? c->snap.get() : nullptr), t_.host_->used(), t_.last_rewind_};
+}
+
+void Recording::return_to(const Moment& m) {
+  t_.host_->begin_run(/*replay_output=*/true, m.host_pos);
+  t_.s_.process().restore(*m.snap);
+  t_.last_rewind_ = m.how;
+  t_.killed_ = false;
+}
+
 void Recording::rewind(std::uint64_t index) {
   ++rewinds_;
   Process* p = &t_.s_.process();

@@ -85,6 +85,17 @@ class Recording {
   // The index of the last instruction thread `tid` executed before `before` (0: none).
   std::optional<std::uint64_t> previous_of(int tid, std::uint64_t before) const;
 
+  // The state now, to come back to with return_to() after looking ahead: a
+  // snapshot that shares what it can with the newest checkpoint before it,
+  // cheaper than re-executing to here again.
+  struct Moment {
+    std::shared_ptr<const Process::Snapshot> snap;
+    std::size_t host_pos = 0;
+    StopReason how;  // how the rewind that reached it ended
+  };
+  Moment here();
+  void return_to(const Moment& m);
+
   std::uint64_t rewinds() const { return rewinds_; }
   std::size_t checkpoints() const { return checkpoints_.size(); }
   // Where the checkpoints stand (instructions executed), oldest first.

@@ -30,21 +30,22 @@ model::Result<bool> Runner::reverse_ready() {
 }
 
 // The moment before `index`, with the effects of [index, now) for the display
-// when `undo` asks for them (re-executed forwards once, then rewound again).
+// when `undo` asks for them (executed forwards once from there, then undone by
+// restoring a snapshot of the moment).
 void Runner::rewind_showing(std::uint64_t index, bool undo) {
-  if (undo && cmd_.effects) {
-    t_.recording_.rewind(index);
-    Thread* t = s_.process().thread_by_tid(tid_);
-    if (t && t->state != ThreadState::exited) {
-      EffectRecorder rec(t_, tid_);
-      const std::uint64_t target = s_.process().thread_insns(*t) + 1;
-      s_.process().stop_at_thread_insns(std::make_pair(tid_, target));
-      const StopReason r = s_.process().run();
-      s_.process().stop_at_thread_insns(std::nullopt);
-      if (r.kind == StopKind::insn_reached || r.kind == StopKind::breakpoint) ev_.steps.push_back(rec.instruction());
-    }
-  }
-  t_.recording_.rewind(index);
+  Recording& recording = t_.recording_;
+  recording.rewind(index);
+  if (!undo || !cmd_.effects) return;
+  Thread* t = s_.process().thread_by_tid(tid_);
+  if (!t || t->state == ThreadState::exited) return;
+  const Recording::Moment here = recording.here();
+  EffectRecorder rec(t_, tid_);
+  const std::uint64_t target = s_.process().thread_insns(*t) + 1;
+  s_.process().stop_at_thread_insns(std::make_pair(tid_, target));
+  const StopReason r = s_.process().run();
+  s_.process().stop_at_thread_insns(std::nullopt);
+  if (r.kind == StopKind::insn_reached || r.kind == StopKind::breakpoint) ev_.steps.push_back(rec.instruction());
+  recording.return_to(here);
 }
 
 model::Result<bool> Runner::do_reverse_stepi(bool over) {
