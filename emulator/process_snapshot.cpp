@@ -17,14 +17,14 @@ Process::Snapshot::Snapshot(Process& p, const Snapshot* previous)
     // The previous snapshot's schedule is a prefix of this one when it is in
     // this run's past (checkpoints are taken in order along one history).
     const ScheduleChunk& pc = *previous->schedule;
-    if (pc.total <= p.schedule_.size() && pc.total > 0 && !pc.entries.empty() &&
-        pc.entries.back() == p.schedule_[pc.total - 1]) {
+    if (pc.total > 0 && pc.total <= p.schedule_.size() && pc.last == p.schedule_[pc.total - 1]) {
       shared = pc.total;
       chunk->before = previous->schedule;
     }
   }
   chunk->entries.assign(p.schedule_.begin() + static_cast<std::ptrdiff_t>(shared), p.schedule_.end());
   chunk->total = p.schedule_.size();
+  if (!p.schedule_.empty()) chunk->last = p.schedule_.back();
   schedule = std::move(chunk);
 
   threads.reserve(p.threads_.size());

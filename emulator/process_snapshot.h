@@ -61,6 +61,7 @@ struct Process::Snapshot {
     std::vector<std::pair<std::uint64_t, int>> entries;
     std::shared_ptr<const ScheduleChunk> before;
     std::size_t total = 0;  // entries in this chunk and all before it
+    std::pair<std::uint64_t, int> last{};  // the whole schedule's last entry (total > 0)
   };
   std::shared_ptr<const ScheduleChunk> schedule;
   std::vector<Thread> threads;  // the one on the CPU with its registers from the CPU

@@ -179,5 +179,29 @@ TEST(ProcessSnapshotPages, SharedPagesTouchedMemoryAndTheHook) {
   EXPECT_EQ(p.stats().touched, touched_a);
 }
 
+// The schedule only grows: each snapshot keeps what was added since the one
+// before, also when nothing was (a stretch with no thread switch), and a
+// restore puts the whole back.
+TEST(ProcessSnapshotPages, TheScheduleIsSharedAlongTheRun) {
+  Rig rig(go("goroutines"), "");
+  Process& p = *rig.p;
+  std::vector<std::shared_ptr<const Process::Snapshot>> snaps;
+  for (std::uint64_t n : {1'000ULL, 2'000ULL, 3'000ULL, 390'000ULL}) {
+    p.stop_before_insn(n);
+    ASSERT_EQ(p.run().kind, StopKind::insn_reached);
+    snaps.push_back(p.snapshot(snaps.empty() ? nullptr : snaps.back().get()));
+  }
+  EXPECT_TRUE(snaps[1]->schedule->entries.empty());  // one thread so far: nothing new
+  EXPECT_TRUE(snaps[2]->schedule->entries.empty());
+  EXPECT_EQ(snaps[2]->schedule->before, snaps[1]->schedule);
+  EXPECT_EQ(snaps[3]->schedule->before, snaps[2]->schedule);
+  EXPECT_GT(snaps[3]->schedule->total, 10u);  // the goroutines' threads took turns
+  const auto full = p.schedule();
+  p.restore(*snaps[0]);
+  EXPECT_EQ(p.schedule().size(), 1u);
+  p.restore(*snaps[3]);
+  EXPECT_EQ(p.schedule(), full);
+}
+
 }  // namespace
 }  // namespace gostep
