@@ -4,7 +4,7 @@
 // copied again: both share one copy. Untouched pages are not copied at all
 // (they read as zeros), so a checkpoint costs what the guest touched, and
 // consecutive checkpoints cost what it wrote in between (docs/ARCHITECTURE.md,
-// "Time travel").
+// "Guest memory" and "Going backwards").
 #pragma once
 
 #include <array>

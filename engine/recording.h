@@ -6,8 +6,9 @@
 // kCheckpointEvery instructions or so. rewind(N) restores the last checkpoint
 // before N and re-executes from there, without stopping for anything. Old
 // checkpoints are thinned so that memory levels off (docs/ARCHITECTURE.md,
-// "Time travel"). Reverse commands are built on rewind() and on scan(), which
-// re-executes a stretch of the past observing it.
+// "Going backwards"). Reverse commands are built on rewind() and on
+// scan_back(), which re-executes the past a stretch at a time, newest first,
+// observing it.
 #pragma once
 
 #include <cstdint>
