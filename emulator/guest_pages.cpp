@@ -35,6 +35,8 @@ GuestPages GuestPages::take(const AddressSpace& mem, const GuestPages* previous)
       out.bytes_.push_back(std::move(copy));
     }
   });
+  out.addrs_.shrink_to_fit();  // kept for long: the lists count against the recording's memory
+  out.bytes_.shrink_to_fit();
   return out;
 }
 

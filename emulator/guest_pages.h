@@ -31,6 +31,10 @@ class GuestPages {
   bool restore(AddressSpace& mem, std::vector<std::pair<GuestAddr, GuestAddr>>& code_changed) const;
 
   std::size_t pages() const { return addrs_.size(); }
+  // What this snapshot's list of pages costs besides the copies themselves.
+  std::size_t index_bytes() const {
+    return addrs_.capacity() * sizeof(GuestAddr) + bytes_.capacity() * sizeof(std::shared_ptr<const Page>);
+  }
   // Copies held here that `other` does not share (what keeping this one costs).
   std::size_t pages_not_in(const GuestPages& other) const;
 

@@ -20,6 +20,7 @@ void Recording::set_on(bool on) {
 void Recording::attach() {
   checkpoints_.clear();
   pages_held_ = 0;
+  index_bytes_ = 0;
   Process& p = t_.s_.process();
   // Checkpoints are snapshots, which need instruction counting (debug's).
   if (!on_ || p.options().counting != Counting::instructions) {
@@ -48,6 +49,7 @@ void Recording::discard_future() {
   Process& p = t_.s_.process();
   while (checkpoints_.size() > 1 && checkpoints_.back().insns() > p.insn_count()) {
     pages_held_ -= checkpoints_.back().own_pages;
+    index_bytes_ -= checkpoints_.back().snap->memory.index_bytes();
     checkpoints_.pop_back();
   }
   high_water_ = p.insn_count();
@@ -66,6 +68,7 @@ void Recording::take_checkpoint() {
   c.host_pos = t_.host_->used();
   c.own_pages = checkpoints_.empty() ? c.snap->memory.pages() : c.snap->memory.pages_not_in(checkpoints_.back().snap->memory);
   pages_held_ += c.own_pages;
+  index_bytes_ += c.snap->memory.index_bytes();
   p.set_checkpoint_every(std::max(kCheckpointEvery, kInsnsPerPage * c.snap->memory.pages()));
   checkpoints_.push_back(std::move(c));
   thin();
@@ -76,7 +79,7 @@ void Recording::take_checkpoint() {
 // recording, and grows as the recording does, so memory levels off.
 void Recording::thin() {
   while (checkpoints_.size() > 2 &&
-         (checkpoints_.size() > kMaxCheckpoints || pages_held_ * kPageSize > kMaxCheckpointBytes)) {
+         (checkpoints_.size() > kMaxCheckpoints || checkpoint_bytes() > kMaxCheckpointBytes)) {
     std::size_t victim = 1;
     std::uint64_t best = ~0ULL;
     for (std::size_t k = 1; k + 1 < checkpoints_.size(); ++k) {
@@ -90,6 +93,7 @@ void Recording::thin() {
     pages_held_ -= checkpoints_[victim].own_pages + next.own_pages;
     next.own_pages = next.snap->memory.pages_not_in(checkpoints_[victim - 1].snap->memory);
     pages_held_ += next.own_pages;
+    index_bytes_ -= checkpoints_[victim].snap->memory.index_bytes();
     checkpoints_.erase(checkpoints_.begin() + static_cast<std::ptrdiff_t>(victim));
   }
 }

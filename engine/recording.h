@@ -39,7 +39,7 @@ class Recording {
   // (comparing a page costs about what 30 instructions do).
   static constexpr std::uint64_t kCheckpointEvery = 20'000;
   static constexpr std::uint64_t kInsnsPerPage = 32;
-  // Limits beyond which older checkpoints are thinned out.
+  // Limits beyond which older checkpoints are thinned out (the bytes: checkpoint_bytes()).
   static constexpr std::size_t kMaxCheckpoints = 400;
   static constexpr std::uint64_t kMaxCheckpointBytes = 256ULL << 20;
 
@@ -102,7 +102,9 @@ class Recording {
   // Where the checkpoints stand (instructions executed), oldest first.
   std::vector<std::uint64_t> checkpoint_insns() const;
   // Bytes of guest pages the checkpoints hold (pages shared between them counted once).
-  std::uint64_t checkpoint_bytes() const { return pages_held_ * kPageSize; }
+  // Bytes the checkpoints' guest memory costs: the page copies (shared ones
+  // counted once) and each checkpoint's list of its pages.
+  std::uint64_t checkpoint_bytes() const { return pages_held_ * kPageSize + index_bytes_; }
 
  private:
   struct Checkpoint {
@@ -127,6 +129,7 @@ class Recording {
   std::vector<std::pair<std::uint64_t, int>> schedule_;
   std::vector<Checkpoint> checkpoints_;  // by instruction count
   std::size_t pages_held_ = 0;
+  std::uint64_t index_bytes_ = 0;
 };
 
 }  // namespace gostep::engine
