@@ -30,6 +30,7 @@ GuestPages GuestPages::take(const AddressSpace& mem, const GuestPages* previous)
         auto fresh = std::make_shared<Page>();
         std::memcpy(fresh->data(), src, kPageSize);
         copy = std::move(fresh);
+        ++out.fresh_;
       }
       out.addrs_.push_back(a);
       out.bytes_.push_back(std::move(copy));

@@ -35,6 +35,8 @@ class GuestPages {
   std::size_t index_bytes() const {
     return addrs_.capacity() * sizeof(GuestAddr) + bytes_.capacity() * sizeof(std::shared_ptr<const Page>);
   }
+  // Copies take() made rather than shared with `previous`.
+  std::size_t fresh_pages() const { return fresh_; }
   // Copies held here that `other` does not share (what keeping this one costs).
   std::size_t pages_not_in(const GuestPages& other) const;
 
@@ -43,6 +45,7 @@ class GuestPages {
   std::vector<Mapping> table_;
   std::vector<GuestAddr> addrs_;                  // the saved pages, in address order
   std::vector<std::shared_ptr<const Page>> bytes_;  // ...and their bytes
+  std::size_t fresh_ = 0;
 };
 
 }  // namespace gostep

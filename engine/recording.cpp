@@ -33,8 +33,7 @@ void Recording::attach() {
 
 bool Recording::back_to_start() {
   if (!on_ || checkpoints_.empty() || checkpoints_.front().insns() != 0) return false;
-  t_.host_->begin_run(t_.host_->replaying_output(), checkpoints_.front().host_pos);
-  t_.s_.process().restore(*checkpoints_.front().snap);
+  restore(*checkpoints_.front().snap, checkpoints_.front().host_pos, t_.host_->replaying_output());
   return true;
 }
 
@@ -66,7 +65,7 @@ void Recording::take_checkpoint() {
   Checkpoint c;
   c.snap = p.snapshot(checkpoints_.empty() ? nullptr : checkpoints_.back().snap.get());
   c.host_pos = t_.host_->used();
-  c.own_pages = checkpoints_.empty() ? c.snap->memory.pages() : c.snap->memory.pages_not_in(checkpoints_.back().snap->memory);
+  c.own_pages = c.snap->memory.fresh_pages();  // the copies not shared with the newest checkpoint
   pages_held_ += c.own_pages;
   index_bytes_ += c.snap->memory.index_bytes();
   p.set_checkpoint_every(std::max(kCheckpointEvery, kInsnsPerPage * c.snap->memory.pages()));
@@ -114,9 +113,10 @@ const Recording::Checkpoint* Recording::last_before(std::uint64_t index) const {
   return best;
 }
 
-void Recording::restore(const Checkpoint& c) {
-  t_.host_->begin_run(/*replay_output=*/true, c.host_pos);
-  t_.s_.process().restore(*c.snap);
+// The process as it was in `s`, the host's answers from where they were then.
+void Recording::restore(const Process::Snapshot& s, std::size_t host_pos, bool replay_output) {
+  t_.host_->begin_run(replay_output, host_pos);
+  t_.s_.process().restore(s);
   t_.killed_ = false;
 }
 
@@ -127,10 +127,8 @@ Recording::Moment Recording::here() {
 }
 
 void Recording::return_to(const Moment& m) {
-  t_.host_->begin_run(/*replay_output=*/true, m.host_pos);
-  t_.s_.process().restore(*m.snap);
+  restore(*m.snap, m.host_pos);
   t_.last_rewind_ = m.how;
-  t_.killed_ = false;
 }
 
 void Recording::rewind(std::uint64_t index) {
@@ -140,7 +138,7 @@ void Recording::rewind(std::uint64_t index) {
   const Checkpoint* c = last_before(index);
   std::optional<std::size_t> queued_before;  // user signals in the state it starts from
   if (c && (!can_go_on || c->insns() > p->insn_count())) {
-    restore(*c);
+    restore(*c->snap, c->host_pos);
     queued_before = c->snap->user_signals_queued();
   } else if (!can_go_on) {
     const int selected = t_.selected_tid_;

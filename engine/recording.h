@@ -115,7 +115,7 @@ class Recording {
   };
   void take_checkpoint();
   void thin();
-  void restore(const Checkpoint& c);
+  void restore(const Process::Snapshot& s, std::size_t host_pos, bool replay_output = true);
   void quiet();
   void run_to(std::uint64_t index);
   const Checkpoint* last_before(std::uint64_t index) const;
