@@ -1,5 +1,6 @@
 // `gostep run`'s speed and memory against Unicorn alone: each program runs
-// under block counting (what `run` uses), with no hooks at all (Unicorn's own
+// as `run` runs it (engine::ProgramRun: block counting, faults made exact by
+// re-execution), with no hooks at all (Unicorn's own
 // speed on the same code: the baseline of issue 13's targets) and, with
 // --insn-hook, under instruction counting (what `debug` and `dump` use).
 // Every run is a child process of its own, so its peak RSS is its own too.
@@ -23,6 +24,7 @@
 
 #include "emulator/elf_image.h"
 #include "emulator/process.h"
+#include "engine/program_run.h"
 
 namespace {
 
@@ -48,7 +50,7 @@ Sample run_once(const std::string& path, const Program& prog, gostep::Counting c
     close(fds[0]);
     Sample s;
     try {
-      const gostep::ElfImage img = gostep::load_elf(path);
+      gostep::ElfImage img = gostep::load_elf(path);
       gostep::ProcessOptions o;
       o.argv = {path};
       o.argv.insert(o.argv.end(), prog.args.begin(), prog.args.end());
@@ -57,12 +59,22 @@ Sample run_once(const std::string& path, const Program& prog, gostep::Counting c
       o.stdout_fd = o.stderr_fd = open("/dev/null", O_WRONLY);
       o.max_insns = 20'000'000'000ULL;
       const auto t0 = std::chrono::steady_clock::now();
-      gostep::Process p(img, o);
-      const gostep::StopReason r = p.run();
-      s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      s.insns = p.insn_count();
-      s.touched = p.stats().touched;
-      s.ok = r.kind == gostep::StopKind::exited && r.exit_status == 0;
+      if (counting == gostep::Counting::blocks) {
+        // What `gostep run` does: faults exact by re-execution (engine::ProgramRun).
+        gostep::engine::ProgramRun run(std::move(img), o);
+        const gostep::engine::RunEnd end = run.run([] { return std::vector<int>{}; });
+        s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        s.insns = end.stats.insns;
+        s.touched = end.stats.touched;
+        s.ok = end.reason.kind == gostep::StopKind::exited && end.reason.exit_status == 0;
+      } else {
+        gostep::Process p(img, o);
+        const gostep::StopReason r = p.run();
+        s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        s.insns = p.insn_count();
+        s.touched = p.stats().touched;
+        s.ok = r.kind == gostep::StopKind::exited && r.exit_status == 0;
+      }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "%s: %s\n", prog.name.c_str(), e.what());
     }

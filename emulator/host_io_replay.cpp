@@ -1,11 +1,21 @@
 #include "host_io_replay.h"
 
+#include "host_io_posix.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
 
 namespace gostep {
+
+std::shared_ptr<ReplayHostIo> replay_through(ProcessOptions& o) {
+  std::shared_ptr<HostIo> host = o.host_io;
+  if (!host) host = std::make_shared<PosixHostIo>(o.stdin_fd, o.stdout_fd, o.stderr_fd, o.terminals_visible, o.wake_fd);
+  auto replay = std::make_shared<ReplayHostIo>(std::move(host));
+  o.host_io = replay;
+  return replay;
+}
 
 void ReplayHostIo::begin_run(bool replay_output, std::size_t from) {
   pos_ = std::min(from, log_.size());
@@ -21,11 +31,28 @@ const ReplayHostIo::Answer* ReplayHostIo::replayed(const std::string& key) {
 }
 
 ReplayHostIo::Answer& ReplayHostIo::record(std::string key, std::int64_t value) {
+  if (!logging_) {
+    scratch_ = Answer{};
+    scratch_.value = value;
+    return scratch_;
+  }
   Answer& a = log_.emplace_back();
   a.key = std::move(key);
   a.value = value;
   pos_ = log_.size();
+  held_ += sizeof(Answer) + a.key.size();
   return a;
+}
+
+void ReplayHostIo::keep_bytes(Answer& a, const void* bytes, std::size_t n) {
+  const auto* b = static_cast<const std::uint8_t*>(bytes);
+  a.bytes.assign(b, b + n);
+  if (&a != &scratch_) held_ += n;
+}
+
+void ReplayHostIo::stop_logging() {
+  clear();
+  logging_ = false;
 }
 
 // A call whose whole answer is its value: from the log, or from the host and logged.
@@ -62,7 +89,9 @@ int ReplayHostIo::list(int root, const std::string& rel, std::vector<HostDirEntr
   std::vector<HostDirEntry> got;
   const int r = host_->list(root, rel, got);
   out.insert(out.end(), got.begin(), got.end());
-  record(key, r).entries = std::move(got);
+  Answer& a = record(key, r);
+  for (const HostDirEntry& e : got) held_ += sizeof e + e.name.size();
+  if (&a != &scratch_) a.entries = std::move(got);
   return r;
 }
 
@@ -74,7 +103,7 @@ std::int64_t ReplayHostIo::pread(int root, const std::string& rel, std::uint64_t
   }
   const std::int64_t r = host_->pread(root, rel, offset, buf, n);
   Answer& a = record(key, r);
-  if (r > 0) a.bytes.assign(static_cast<const std::uint8_t*>(buf), static_cast<const std::uint8_t*>(buf) + r);
+  if (r > 0) keep_bytes(a, buf, static_cast<std::size_t>(r));
   return r;
 }
 
@@ -131,7 +160,7 @@ std::int64_t ReplayHostIo::read_stream(int stream, void* buf, std::uint64_t n) {
   }
   const std::int64_t r = host_->read_stream(stream, buf, n);
   Answer& a = record(key, r);
-  if (r > 0) a.bytes.assign(static_cast<const std::uint8_t*>(buf), static_cast<const std::uint8_t*>(buf) + r);
+  if (r > 0) keep_bytes(a, buf, static_cast<std::size_t>(r));
   return r;
 }
 
@@ -167,7 +196,7 @@ int ReplayHostIo::terminal(int stream, std::uint64_t request, std::uint8_t* buf)
   Answer& a = record(key, r);
   // TCGETS and TIOCGWINSZ fill the buffer; a TCSETS* reads it (nothing to give back).
   const std::size_t filled = request == 0x5401 ? kTermiosSize : request == 0x5413 ? kWinsizeSize : 0;
-  if (r == 0 && filled) a.bytes.assign(buf, buf + filled);
+  if (r == 0 && filled) keep_bytes(a, buf, filled);
   return r;
 }
 

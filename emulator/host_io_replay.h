@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "host_io.h"
+#include "process_options.h"
 
 namespace gostep {
 
@@ -40,7 +41,12 @@ class ReplayHostIo final : public HostIo {
   void clear() {
     log_.clear();
     pos_ = 0;
+    held_ = 0;
   }
+  // Bytes the log holds (answers, their keys and what was read).
+  std::size_t held_bytes() const { return held_; }
+  // Forgets the log and logs nothing more: every call goes to the host.
+  void stop_logging();
 
   int add_root(const std::string& host_dir) override;
   int info(int root, const std::string& rel, HostFileInfo& out) override;
@@ -77,6 +83,7 @@ class ReplayHostIo final : public HostIo {
   // the caller logs it with record()).
   const Answer* replayed(const std::string& key);
   Answer& record(std::string key, std::int64_t value);
+  void keep_bytes(Answer& a, const void* bytes, std::size_t n);
   template <class Live>
   std::int64_t answer(std::string key, Live live);
 
@@ -84,6 +91,13 @@ class ReplayHostIo final : public HostIo {
   std::vector<Answer> log_;
   std::size_t pos_ = 0;
   bool replay_output_ = true;
+  bool logging_ = true;
+  std::size_t held_ = 0;
+  Answer scratch_;  // what record() fills when nothing is logged
 };
+
+// Puts a ReplayHostIo between the host `o` names (or the real one) and the
+// processes made with `o`, and returns it.
+std::shared_ptr<ReplayHostIo> replay_through(ProcessOptions& o);
 
 }  // namespace gostep

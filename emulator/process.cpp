@@ -83,7 +83,7 @@ void Process::setup_hooks() {
   // is the only one that may transfer control.
   plan.blocks = opts_.counting != Counting::none;
   plan.writes = opts_.track_writes;
-  plan.precise_faults = opts_.counting == Counting::blocks;
+  plan.precise_faults = opts_.counting == Counting::blocks && opts_.exact_faults;
   uc_.install_hooks(plan);
   if (opts_.counting == Counting::none) return;  // the benchmarks' baseline: no other hook
 
@@ -440,6 +440,17 @@ StopReason Process::run() {
     // delivered as #UD, SIGILL.
     const bool refused = err != 0 && why != EngineStop::interrupt && why != EngineStop::fault;
     if (refused) interrupt_ = 6;
+    if (why == EngineStop::fault && fault_.access != MemAccess::fetch && opts_.counting == Counting::blocks &&
+        !opts_.exact_faults) {
+      // RIP is the block's start and the instructions before the faulting one
+      // have run: which one faulted is not known, so neither is the count.
+      StopReason r{StopKind::inexact_fault};
+      r.tid = current().tid;
+      r.pc = uc_.reg(Reg::rip);
+      r.block_start = block_base_;
+      ended_ = true;
+      return r;
+    }
     // A data access that faulted, #UD, #DE and #GP leave the instruction not
     // done; a fetch fault is at the target of a transfer that completed.
     settle_count((why == EngineStop::fault && fault_.access != MemAccess::fetch) || refused ||

@@ -22,50 +22,12 @@
 #include "fd_table.h"
 #include "host_io.h"
 #include "initial_stack.h"
+#include "process_options.h"
 #include "thread.h"
 #include "unicorn_engine.h"
 #include "vfs/vfs.h"
 
 namespace gostep {
-
-// A host directory the guest may see (--dir HOSTDIR[:GUESTDIR][:rw]).
-struct DirGrant {
-  std::string host_dir;   // absolute
-  std::string guest_dir;  // absolute
-  bool rw = false;
-};
-
-// How instructions are counted (docs/ARCHITECTURE.md, "Counting and time
-// slices"). Both counting modes run the same instructions in the same order
-// and agree on every count; `none` is only the benchmarks' no-hook baseline.
-enum class Counting {
-  instructions,  // a hook before every instruction: stops anywhere, watchpoints (debug, tour, dump)
-  blocks,        // a hook per translated block, exact counts where they matter (run)
-  none,          // no counting, no time slices: for measuring Unicorn alone
-};
-
-struct ProcessOptions {
-  std::vector<std::string> argv;  // argv[0] is the path as the user gave it
-  std::vector<std::string> env;   // "K=V"; empty by default
-  std::uint64_t seed = 0;         // AT_RANDOM and getrandom
-  std::uint64_t quantum = 10'000; // instructions per time slice
-  int ncpu = 2;                   // CPUs in the affinity mask
-  std::uint64_t max_insns = 0;    // 0: no limit
-  std::uint64_t max_memory = 4ULL << 30;  // touched guest memory (bytes); 0: no limit
-  Counting counting = Counting::instructions;
-  bool track_writes = false;      // memory-write hook: effects display and watchpoints (instruction counting only)
-  int stdin_fd = 0;               // host fd read for the guest's fd 0; -1 reads as empty
-  int stdout_fd = 1;              // host fd the guest's fd 1 writes to
-  int stderr_fd = 2;              // host fd the guest's fd 2 writes to
-  std::vector<DirGrant> dirs;     // host directories the guest may see; the first is the working directory
-  bool terminals_visible = false; // `run`: a terminal on stdin/stdout/stderr is one for the guest too
-  bool enosys = false;            // --enosys: a call gostep does not provide returns -ENOSYS
-  // A host fd that is made readable with each request_interrupt() (a signal
-  // handler's self-pipe): it ends a real-time wait for the host. -1: none.
-  int wake_fd = -1;
-  // The host as the Linux layer sees it; null: the real one (PosixHostIo).
-  std::shared_ptr<HostIo> host_io;
-};
 
 // What the Linux layer was doing when it wrote guest memory (watchpoints and the
 // effect display name it instead of an instruction).
@@ -91,6 +53,8 @@ enum class StopKind {
   interrupted,          // request_interrupt() (Ctrl-C in the debugger, a signal for the guest in `run`)
   before_exit,          // about to make exit_group (stop_before_exit), the SYSCALL not yet executed
   signal_received,      // about to deliver a signal named by stop_on_signals (not yet delivered)
+  inexact_fault,        // a data fault with exact_faults off: `block_start` is the count before its
+                        // block; the process cannot go on (ProgramRun re-executes)
 };
 
 struct StopReason {
@@ -103,6 +67,7 @@ struct StopReason {
   std::uint64_t writer_insn = 0; // watch: the index of the instruction (or SYSCALL) that wrote
   KernelCause cause;             // watch: the Linux layer's activity when it wrote (none: an instruction)
   std::uint64_t touched = 0;     // memory_limit: bytes of guest memory touched
+  std::uint64_t block_start = 0; // inexact_fault: instructions executed before the faulting block
   std::string detail;    // e.g. "fault at 0x0 (read, unmapped)"
 };
 
@@ -205,6 +170,9 @@ class Process {
   // Async-signal-safe: the run stops before the next instruction (interrupted).
   void request_interrupt() { user_interrupt_.store(true, std::memory_order_relaxed); }
   void clear_interrupt() { user_interrupt_.store(false, std::memory_order_relaxed); }
+  // From here on, data faults are exact (exact_faults off until now: the
+  // re-execution has reached the block that faulted).
+  void make_faults_exact();
   // The next run() does not stop at a breakpoint at `pc` (stepping off one).
   void skip_breakpoint_once(GuestAddr pc) { resume_over_bp_ = pc; }
   bool has_breakpoint(GuestAddr pc) const { return breakpoints_.count(pc) != 0; }

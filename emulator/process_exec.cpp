@@ -11,6 +11,16 @@
 
 namespace gostep {
 
+void Process::make_faults_exact() {
+  if (opts_.exact_faults) return;
+  opts_.exact_faults = true;
+  if (opts_.counting != Counting::blocks) return;
+  uc_.add_precise_fault_hooks(opts_.track_writes);
+  // Drop the code translated without the hooks, mapping by mapping.
+  for (const Mapping& m : mem_.mappings())
+    if (m.prot & 4 /* PROT_EXEC */) uc_.invalidate_code(m.start, m.end);
+}
+
 void Process::stop_before_insn(std::optional<std::uint64_t> n) {
   stop_before_ = n;
   update_next_stop();

@@ -11,7 +11,8 @@
 // belongs in it (ProcessSnapshot.* tests compare whole runs after a restore).
 //
 // Not saved, on purpose:
-//  - what never changes after the constructor: image_, opts_, stack_;
+//  - what never changes after the constructor: image_, opts_, stack_ (but
+//    make_faults_exact, which changes no instruction the guest runs);
 //  - what the session sets: breakpoints_, breakpoint_hooks_, watch_ranges_,
 //    caught_syscalls_, catch_all_syscalls_, stop_before_, thread_target_,
 //    stop_before_exit_, stop_signals_, observer_, log_writes_, the checkpoint

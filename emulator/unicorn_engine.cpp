@@ -142,15 +142,7 @@ void UnicornEngine::install_hooks(const HookPlan& plan) {
     check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(block_trampoline), this, 1, 0),
           "uc_hook_add(block)");
   }
-  if (plan.precise_faults && !plan.per_instruction) {
-    // Memory hooks on one address no access uses (begin == end == 1): their
-    // presence makes Unicorn store RIP before every load and store.
-    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(empty_mem_hook), this, 1, 1),
-          "uc_hook_add(read, precise faults)");
-    if (!plan.writes)
-      check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(empty_mem_hook), this, 1, 1),
-            "uc_hook_add(write, precise faults)");
-  }
+  if (plan.precise_faults && !plan.per_instruction) add_precise_fault_hooks(plan.writes);
   check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(syscall_tramp), this, 1, 0,
                     UC_X86_INS_SYSCALL),
         "uc_hook_add(syscall)");
@@ -164,6 +156,19 @@ void UnicornEngine::install_hooks(const HookPlan& plan) {
         "uc_hook_add(prot)");
   check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(intr_tramp), this, 1, 0),
         "uc_hook_add(intr)");
+}
+
+void UnicornEngine::add_precise_fault_hooks(bool have_write_hook) {
+  // Memory hooks on one address no access uses (begin == end == 1): their
+  // presence makes Unicorn store RIP before every load and store, in code
+  // translated from now on (the caller drops what is translated already:
+  // UC_CTL_TB_FLUSH would clear Unicorn's whole code buffer, docs/TRAPS.md).
+  uc_hook h;
+  check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(empty_mem_hook), this, 1, 1),
+        "uc_hook_add(read, precise faults)");
+  if (!have_write_hook)
+    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(empty_mem_hook), this, 1, 1),
+          "uc_hook_add(write, precise faults)");
 }
 
 std::uint64_t UnicornEngine::add_address_hook(GuestAddr addr, std::function<void(GuestAddr)> fn) {

@@ -86,6 +86,9 @@ class UnicornEngine {
     bool precise_faults = false;
   };
   void install_hooks(const HookPlan& plan);
+  // Turns precise_faults on after install_hooks (`have_write_hook`: plan.writes
+  // was on). Code translated before keeps running without it: invalidate_code.
+  void add_precise_fault_hooks(bool have_write_hook);
   // The block hook is a plain function pointer: it runs once per executed
   // block, the hottest callback there is.
   using BlockFn = void (*)(void* ctx, GuestAddr start, std::uint32_t size);

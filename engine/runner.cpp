@@ -242,6 +242,7 @@ Runner::Go Runner::go() {
       case StopKind::memory_limit:
       case StopKind::unsupported_syscall:
       case StopKind::guest_error:
+      case StopKind::inexact_fault:  // only with exact_faults off, which a Target never sets
         ev_.causes.push_back(StopCause::stopped_by_gostep);
         ev_.exit_status = 124;
         return Go::end;

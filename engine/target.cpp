@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "emulator/host_io_posix.h"
 #include "emulator/linux/syscall_table.h"
 #include "engine/closure.h"
 
@@ -27,10 +26,7 @@ namespace {
 // The session's processes talk to the host through `replay`, which talks to
 // the host the options name (or the real one).
 ProcessOptions through(ProcessOptions o, std::shared_ptr<ReplayHostIo>& replay) {
-  std::shared_ptr<HostIo> host = o.host_io;
-  if (!host) host = std::make_shared<PosixHostIo>(o.stdin_fd, o.stdout_fd, o.stderr_fd, o.terminals_visible, o.wake_fd);
-  replay = std::make_shared<ReplayHostIo>(std::move(host));
-  o.host_io = replay;
+  replay = replay_through(o);
   return o;
 }
 

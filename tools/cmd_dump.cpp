@@ -67,7 +67,7 @@ int DumpCommand::execute() {
     const StopReason r = s.run_to(pending, hit);
     if (hit.empty()) {
       std::fflush(stdout);
-      const std::string report = stop_report(s.process(), r);
+      const std::string report = stop_report(engine::end_of(s.process(), r));
       if (!report.empty() && r.kind != StopKind::exited) fmt::print(stderr, "{}", report);
       std::string never;
       for (std::size_t i = 0; i < targets.size(); ++i)

@@ -1,6 +1,6 @@
 #include "host_signals.h"
 
-#include "emulator/process.h"
+#include "engine/program_run.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
-std::atomic<Process*> g_process{nullptr};
+std::atomic<engine::ProgramRun*> g_run{nullptr};
 std::array<std::atomic<int>, 32> g_count{};
 int g_pipe[2] = {-1, -1};
 struct sigaction g_saved[std::size(kForwarded)];
@@ -23,7 +23,7 @@ struct sigaction g_saved[std::size(kForwarded)];
 void on_signal(int sig) {
   const int saved = errno;
   if (sig > 0 && sig < 32) g_count[static_cast<std::size_t>(sig)].fetch_add(1);
-  if (Process* p = g_process.load()) p->request_interrupt();
+  if (engine::ProgramRun* r = g_run.load()) r->request_interrupt();
   const char b = 1;
   [[maybe_unused]] const ssize_t n = ::write(g_pipe[1], &b, 1);
   errno = saved;
@@ -34,7 +34,7 @@ void on_signal(int sig) {
 HostSignals::HostSignals() {
   if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe2 failed");
   for (auto& c : g_count) c.store(0);
-  g_process.store(nullptr);
+  g_run.store(nullptr);
   struct sigaction sa = {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -43,14 +43,14 @@ HostSignals::HostSignals() {
 }
 
 HostSignals::~HostSignals() {
-  g_process.store(nullptr);
+  g_run.store(nullptr);
   for (std::size_t i = 0; i < std::size(kForwarded); ++i) ::sigaction(kForwarded[i], &g_saved[i], nullptr);
   ::close(g_pipe[0]);
   ::close(g_pipe[1]);
   g_pipe[0] = g_pipe[1] = -1;
 }
 
-void HostSignals::attach(Process* p) { g_process.store(p); }
+void HostSignals::attach(engine::ProgramRun* run) { g_run.store(run); }
 
 int HostSignals::wake_fd() const { return g_pipe[0]; }
 

@@ -1,5 +1,5 @@
 // Options every subcommand that runs a guest shares (DESIGN.md, "Commands"),
-// and turning them into a running Process.
+// and turning them into a Process's options.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "emulator/process.h"
+#include "emulator/process_options.h"
 
 namespace gostep {
 

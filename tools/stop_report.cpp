@@ -7,19 +7,18 @@
 #include <vector>
 
 #include "emulator/linux/syscall_table.h"
-#include "symbols.h"
 #include "text_util.h"
 
 namespace gostep {
 namespace {
 
-std::string where(Process& p, int tid, GuestAddr pc) {
-  std::uint8_t bytes[16] = {};
-  const bool ok = p.memory().peek(pc, bytes, sizeof bytes);
-  return fmt::format("  thread {}, at {:#x} {}: {}", tid, pc, describe_code_address(p.image(), pc),
-                     ok ? disassemble_one(bytes, pc) : "(no code there)");
+std::string where(const engine::StopPlace& s) {
+  return fmt::format("  thread {}, at {:#x} {}: {}", s.tid, s.pc, s.function,
+                     s.instruction.empty() ? "(no code there)" : s.instruction);
 }
 
+// The place of a stop that names one thread.
+std::string where(const engine::RunEnd& e) { return e.places.empty() ? std::string() : where(e.places.front()); }
 
 // 4294967296 -> "4G", 1536 MiB -> "1536M" (what --max-memory accepts back),
 // 89309184 -> "85.2M".
@@ -61,7 +60,8 @@ int exit_status_for(const StopReason& r) {
   }
 }
 
-std::string stop_report(Process& p, const StopReason& r) {
+std::string stop_report(const engine::RunEnd& e) {
+  const StopReason& r = e.reason;
   switch (r.kind) {
     case StopKind::exited:
     case StopKind::breakpoint:
@@ -75,22 +75,19 @@ std::string stop_report(Process& p, const StopReason& r) {
     case StopKind::insn_limit:
       return fmt::format("gostep: stopped the guest after {} instructions (--max-insns); if it needs more, "
                          "raise --max-insns\n{}\n",
-                         with_commas(p.insn_count()), where(p, r.tid, r.pc));
+                         with_commas(e.stats.insns), where(e));
     case StopKind::memory_limit:
       return fmt::format("gostep: stopped the guest after it touched {} of memory ({} bytes), more than "
                          "--max-memory {} allows; if it needs more, raise it (e.g. --max-memory {})\n{}\n",
-                         human_bytes(r.touched), with_commas(r.touched), human_bytes(p.options().max_memory),
-                         human_bytes(p.options().max_memory * 2), where(p, r.tid, r.pc));
+                         human_bytes(r.touched), with_commas(r.touched), human_bytes(e.max_memory),
+                         human_bytes(e.max_memory * 2), where(e));
     case StopKind::deadlock: {
       std::string s = "gostep: every guest thread is blocked and nothing can wake one (deadlock); stopped\n";
-      for (const auto& t : p.threads()) {
-        if (t->state == ThreadState::exited) continue;
-        const RegFile rf = p.regs_of(*t);
-        // A blocked thread's RIP is after its SYSCALL.
-        s += where(p, t->tid, rf[Reg::rip] - 2);
-        s += t->wait == WaitKind::futex ? fmt::format(" (futex wait on {:#x})\n", t->futex_addr)
-             : t->wait == WaitKind::epoll ? " (epoll_pwait with no timeout)\n"
-                                          : "\n";
+      for (const engine::StopPlace& t : e.places) {
+        s += where(t);
+        s += t.wait == WaitKind::futex ? fmt::format(" (futex wait on {:#x})\n", t.futex_addr)
+             : t.wait == WaitKind::epoll ? " (epoll_pwait with no timeout)\n"
+                                         : "\n";
       }
       return s;
     }
@@ -98,25 +95,27 @@ std::string stop_report(Process& p, const StopReason& r) {
       return fmt::format("gostep: the guest made system call {} ({}), which gostep's Linux layer does not "
                          "provide; stopped (docs/syscalls.md lists what it provides; --enosys answers ENOSYS "
                          "instead)\n{}\n",
-                         r.syscall_nr, syscall_name(r.syscall_nr), where(p, r.tid, r.pc));
+                         r.syscall_nr, syscall_name(r.syscall_nr), where(e));
     case StopKind::killed: {
       // A signal the user sent ends the guest as it would end the native program: no more to say.
-      const auto user = p.stats().user_signals;
+      const auto& user = e.stats.user_signals;
       if (std::any_of(user.begin(), user.end(), [&](const UserSignal& u) { return u.sig == r.signal; }))
         return fmt::format("gostep: the guest was ended by signal {} ({}), which the user sent\n", r.signal,
                            signal_name(r.signal));
       return fmt::format("gostep: the guest died of signal {} ({}){}, for which it installed no handler\n{}\n",
                          r.signal, signal_name(r.signal), r.detail.empty() ? "" : ": " + r.detail,
-                         where(p, r.tid, r.pc));
+                         where(e));
     }
     case StopKind::guest_error:
-      return fmt::format("gostep: {}\n{}\n", r.detail, where(p, r.tid, r.pc));
+      return fmt::format("gostep: {}\n{}\n", r.detail, where(e));
+    case StopKind::inexact_fault:  // engine::ProgramRun re-executes; never the end of a run
+      return "";
   }
   return "";
 }
 
-std::string sandbox_hint(Process& p, bool any_grant) {
-  const std::optional<OutsideLookup> o = p.outside_lookup();
+std::string sandbox_hint(const engine::RunEnd& e, bool any_grant) {
+  const std::optional<OutsideLookup>& o = e.outside;
   if (!o) return "";
   // Relative with no grant: the user meant gostep's own working directory.
   std::string dir = ".";
@@ -138,7 +137,7 @@ std::string enosys_report(const ProcessStats& s) {
   return fmt::format("gostep: system calls gostep does not provide returned ENOSYS (--enosys): {}\n", list);
 }
 
-std::string stats_report(const ProcessStats& s, double wall_seconds) {
+std::string stats_report(const ProcessStats& s, double wall_seconds, std::uint64_t reexecuted) {
   std::string out = "gostep: --stats\n";
   out += fmt::format("  instructions     {}\n", with_commas(s.insns));
   for (const auto& [tid, n] : s.insns_by_tid) out += fmt::format("    thread {:<7}  {}\n", tid, with_commas(n));
@@ -154,6 +153,9 @@ std::string stats_report(const ProcessStats& s, double wall_seconds) {
   for (const auto& [name, n] : s.enosys) out += fmt::format("  ENOSYS (--enosys) {} x{}\n", name, n);
   for (const UserSignal& u : s.user_signals)
     out += fmt::format("  signal from user {} before instruction {}\n", signal_name(u.sig), with_commas(u.insn + 1));
+  if (reexecuted)
+    out += fmt::format("  run again        {} instruction{} (to find the instruction of a fault exactly)\n",
+                       with_commas(reexecuted), reexecuted == 1 ? "" : "s");
   out += fmt::format("  wall time        {:.3f} s\n", wall_seconds);
   out += fmt::format("  speed            {:.2f} M instructions/s\n",
                      wall_seconds > 0 ? static_cast<double>(s.insns) / wall_seconds / 1e6 : 0.0);

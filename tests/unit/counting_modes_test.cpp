@@ -15,6 +15,7 @@
 
 #include "emulator/elf_image.h"
 #include "emulator/process.h"
+#include "engine/program_run.h"
 #include "tests/e2e/elf_patch.h"
 
 namespace gostep {
@@ -26,6 +27,7 @@ struct Outcome {
   RegFile regs;
   int tid = 0;
   std::string out, err;
+  std::uint64_t reexecuted = 0;  // ProgramRun: instructions run again
 };
 
 struct Spec {
@@ -36,6 +38,7 @@ struct Spec {
   std::string stdin_text;
 };
 
+// Counting::none here means engine::ProgramRun (see below).
 Outcome run_in(const Spec& spec, Counting counting,
                const std::function<void(Process&)>& before = nullptr) {
   test::TempDir dir;
@@ -57,7 +60,18 @@ Outcome run_in(const Spec& spec, Counting counting,
   o.stdout_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   o.stderr_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   Outcome r;
-  {
+  if (counting == Counting::none) {
+    // Not the baseline: what `gostep run` does (block counting, a data fault
+    // made exact by running the program again; engine::ProgramRun).
+    engine::ProgramRun run(spec.path, o);
+    if (before) before(run.process());
+    const engine::RunEnd end = run.run([] { return std::vector<int>{}; });
+    r.stop = end.reason;
+    r.stats = end.stats;
+    r.reexecuted = end.reexecuted;
+    r.tid = run.process().current().tid;
+    r.regs = run.process().regs_of(run.process().current());
+  } else {
     Process p(image, o);
     if (before) before(p);
     r.stop = p.run();
@@ -118,6 +132,22 @@ TEST_P(CountingModes, BlockCountingRunsExactlyWhatInstructionCountingRuns) {
   if (spec.max_insns) {
     EXPECT_EQ(per_block.stop.kind, StopKind::insn_limit);
     EXPECT_EQ(per_block.stats.insns, spec.max_insns);
+  }
+}
+
+// What `gostep run` does: no exact faults until a data fault, then the
+// program again from its entry, exact from the faulting block on. The end is
+// the same, and output written before the fault is not written twice.
+TEST_P(CountingModes, RunningAgainAtAFaultEndsAsInstructionCountingEnds) {
+  const Spec& spec = GetParam().spec;
+  const Outcome per_insn = run_in(spec, Counting::instructions);
+  const Outcome via_run = run_in(spec, Counting::none);
+  expect_same(per_insn, via_run);
+  const std::string name = GetParam().name;
+  const bool faults = name == "panics" || name == "asm_nullread" || name == "asm_sigsegv";
+  EXPECT_EQ(via_run.reexecuted > 0, faults) << via_run.reexecuted;
+  if (faults) {
+    EXPECT_LT(via_run.reexecuted, via_run.stats.insns);
   }
 }
 

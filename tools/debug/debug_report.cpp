@@ -175,7 +175,7 @@ void Debugger::report(const engine::StopEvent& ev) {
     return;
   }
   if (ev.has(StopCause::killed) || ev.has(StopCause::stopped_by_gostep) || ev.has(StopCause::deadlock)) {
-    say(stop_report(p, ev.reason));
+    say(stop_report(engine::end_of(p, ev.reason)));
     if (ev.has(StopCause::killed)) return;
   }
   if (ev.has(StopCause::before_exit))

@@ -1,4 +1,4 @@
-#include "symbols.h"
+#include "code_address.h"
 
 #include <fmt/format.h>
 
