@@ -7,8 +7,10 @@
 //
 //   bench_run DIR [PROGRAM[:ARG,ARG...]...] [--reps N] [--insn-hook]
 //
-// Prints medians of N runs (default 3); the ratio is run / no hooks. Not a
-// test: nothing asserts a time (machines here are shared and noisy).
+// Prints medians of N runs (default 3). The ratio is run / no hooks, measured
+// pair by pair (the two runs of a pair follow each other, so they see the
+// same machine) and its median given. Not a test: nothing asserts a time
+// (machines here are shared and noisy).
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -138,7 +140,7 @@ int main(int argc, char** argv) {
              "M insn/s", "no-hook ms", "ratio", "insn-hook", "peak RSS", "touched");
   for (const Program& prog : progs) {
     const std::string path = dir + "/" + prog.name;
-    std::vector<double> run, bare, per_insn;
+    std::vector<double> run, bare, per_insn, ratios;
     Sample last;
     bool ok = true;
     for (int r = 0; r < reps; ++r) {
@@ -147,6 +149,7 @@ int main(int argc, char** argv) {
       ok &= a.ok && b.ok;
       run.push_back(a.seconds);
       bare.push_back(b.seconds);
+      if (b.seconds > 0) ratios.push_back(a.seconds / b.seconds);
       if (insn_hook) per_insn.push_back(run_once(path, prog, gostep::Counting::instructions).seconds);
       last = a;
     }
@@ -154,7 +157,8 @@ int main(int argc, char** argv) {
     for (const auto& a : prog.args) label += " " + a;
     const double w = median(run), wo = median(bare);
     fmt::print("{:<12} {:>13} {:>9.1f} {:>9.1f} {:>10.1f} {:>6.2f}x {:>10} {:>6} MB {:>7} MB{}\n", label,
-               last.insns, w * 1e3, static_cast<double>(last.insns) / w / 1e6, wo * 1e3, w / wo,
+               last.insns, w * 1e3, static_cast<double>(last.insns) / w / 1e6, wo * 1e3,
+               ratios.empty() ? 0.0 : median(ratios),
                insn_hook ? fmt::format("{:.1f}", median(per_insn) * 1e3) : "-", last.peak_rss_kb / 1024,
                last.touched >> 20, ok ? "" : "  (a run did not exit 0)");
     std::fflush(stdout);

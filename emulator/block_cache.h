@@ -41,6 +41,8 @@ class BlockCache {
     bool ends_with_transfer = false;
     const Block* block = nullptr;
   };
+  // Room for the blocks of a Go program's start-up without rehashing.
+  BlockCache() { blocks_.reserve(4096); }
   // The block decoded already, or nullptr: then add() it.
   const Slot* find(GuestAddr start, std::uint32_t size) {
     Slot& s = slot(start);
