@@ -4,7 +4,6 @@
 #include <csignal>
 #include <utility>
 
-
 namespace gostep::engine {
 namespace {
 
