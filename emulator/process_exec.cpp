@@ -18,7 +18,7 @@ void Process::make_faults_exact() {
   uc_.add_precise_fault_hooks(opts_.track_writes);
   // Drop the code translated without the hooks, mapping by mapping.
   for (const Mapping& m : mem_.mappings())
-    if (m.prot & 4 /* PROT_EXEC */) uc_.invalidate_code(m.start, m.end);
+    if (m.prot & kProtExec) uc_.invalidate_code(m.start, m.end);
 }
 
 void Process::stop_before_insn(std::optional<std::uint64_t> n) {
