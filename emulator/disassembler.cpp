@@ -65,6 +65,8 @@ std::optional<Disassembler::Shape> Disassembler::shape(std::span<const std::uint
     s.transfer |= g == CS_GRP_JUMP || g == CS_GRP_CALL || g == CS_GRP_RET || g == CS_GRP_IRET || g == CS_GRP_INT;
   }
   s.transfer |= scratch_->id == X86_INS_SYSCALL || scratch_->id == X86_INS_SYSENTER;
+  if (scratch_->id == X86_INS_RDTSC) s.tsc = TscRead::rdtsc;
+  if (scratch_->id == X86_INS_RDTSCP) s.tsc = TscRead::rdtscp;
   // A REP string instruction: QEMU runs each iteration as a block of its own.
   // By opcode, not by Capstone's id (SSE's F2 0F 10 is X86_INS_MOVSD too).
   const std::uint8_t op = d.x86.opcode[0];

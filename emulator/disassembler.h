@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "guest.h"
+#include "x86_length.h"
 
 namespace gostep {
 
@@ -55,6 +56,7 @@ class Disassembler {
   struct Shape {
     std::uint32_t size = 0;
     bool transfer = false;
+    TscRead tsc = TscRead::none;
   };
   std::optional<Shape> shape(std::span<const std::uint8_t> code) const;
   // Every instruction of `code` in order, up to the first bytes that do not decode.

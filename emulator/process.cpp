@@ -70,9 +70,10 @@ void Process::setup_hooks() {
   };
   uc_.hooks.on_write = [this](GuestAddr addr, int size) { on_write(addr, static_cast<std::uint64_t>(size), false); };
   mem_.before_kernel_write = [this](GuestAddr addr, std::uint64_t len) { on_write(addr, len, true); };
-  mem_.on_code_dropped = [this](GuestAddr, GuestAddr) {
+  mem_.on_code_dropped = [this](GuestAddr begin, GuestAddr end) {
     blocks_.clear();
     cur_block_ = nullptr;  // the next block hook sets it again
+    drop_tsc_hooks(begin, end);
   };
   if (opts_.track_writes && opts_.counting != Counting::instructions)
     throw EmulatorError("watchpoints and the effect display need instruction counting");
@@ -85,23 +86,9 @@ void Process::setup_hooks() {
   plan.writes = opts_.track_writes;
   plan.precise_faults = opts_.counting == Counting::blocks && opts_.exact_faults;
   uc_.install_hooks(plan);
-  if (opts_.counting == Counting::none) return;  // the benchmarks' baseline: no other hook
-
-  // RDTSC/RDTSCP read the virtual clock: note the site, fix EDX:EAX after it.
-  for (const TscSite& site : find_tsc_sites(image_)) {
-    const GuestAddr after = site.addr + site.length;
-    const bool rdtscp = site.rdtscp;
-    uc_.add_address_hook(site.addr, [this, after, rdtscp](GuestAddr) {
-      tsc_pending_ = after;
-      tsc_pending_rdtscp_ = rdtscp;
-    });
-    // With the per-instruction hook, on_insn applies the fix-up first thing at
-    // `after`, before it may stop there (Unicorn skips later hooks of an
-    // instruction once one stops, so a separate hook could miss it); under
-    // block counting on_block does when `after` starts a block.
-    if (opts_.counting == Counting::blocks)
-      uc_.add_address_hook(after, [this](GuestAddr pc) { apply_tsc(pc); });
-  }
+  // RDTSC/RDTSCP read the virtual clock: their sites are hooked as blocks
+  // are decoded (hook_tsc_sites). The benchmarks' baseline (Counting::none)
+  // has no block hook, so no such hook either.
 }
 
 void Process::load() {
@@ -483,6 +470,9 @@ StopReason Process::run() {
         break;
       case EngineStop::arrange_exact:
         arrange_exact_stop();
+        break;
+      case EngineStop::arrange_tsc:
+        hook_tsc_sites();
         break;
       case EngineStop::threshold: {
         StopReason r;

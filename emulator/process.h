@@ -308,7 +308,7 @@ class Process {
   void on_insn(GuestAddr pc);
   static void on_block_thunk(void* self, GuestAddr start, std::uint32_t size);
   void on_block(GuestAddr start, std::uint32_t size);
-  const BlockCache::Slot& block_at(GuestAddr start, std::uint32_t size);
+  [[gnu::noinline]] const BlockCache::Slot& decode_block(GuestAddr start, std::uint32_t size);
   void stop_before_block(GuestAddr start);
   void on_address_stop(GuestAddr pc);
   void settle_count(bool instruction_failed);
@@ -318,6 +318,8 @@ class Process {
   bool slice_over() const { return after_transfer_ && insn_count_ >= slice_end_; }
   std::optional<StopReason> end_slice();
   void apply_tsc(GuestAddr pc);
+  void hook_tsc_sites();
+  void drop_tsc_hooks(GuestAddr begin, GuestAddr end);
   // The virtual clock once `count` instructions have run.
   std::uint64_t clock_at(std::uint64_t count) const { return kMonotonicStart + count + skipped_ns_; }
   // x86 exceptions reported with RIP on an instruction that did not complete:
@@ -380,6 +382,11 @@ class Process {
   GuestAddr cur_pc_ = 0;
   GuestAddr tsc_pending_ = 0;  // the instruction after an RDTSC that just ran
   bool tsc_pending_rdtscp_ = false;
+  // RDTSC/RDTSCP sites hooked so far (hook_tsc_sites): site -> its hooks. The
+  // hooks are the engine's, not the guest's: a restored snapshot keeps them.
+  std::unordered_map<GuestAddr, std::vector<std::uint64_t>> tsc_hooks_;
+  std::vector<TscInsn> tsc_found_;  // those of the block decoded last
+  bool arrange_tsc_ = false;        // ...and some are not hooked yet
   std::uint64_t slice_start_count_ = 0;
   std::uint64_t checkpoint_every_ = 0;
   std::uint64_t next_checkpoint_ = 0;
@@ -396,6 +403,7 @@ class Process {
   enum class EngineStop {
     none, syscall, quantum, threshold, breakpoint, fault, interrupt, watch, user_interrupt,
     arrange_exact,  // block counting: next_stop_ falls inside the block about to run
+    arrange_tsc,    // the block about to run has an RDTSC not hooked yet
   };
   EngineStop engine_stop_ = EngineStop::none;
   struct Fault {

@@ -77,6 +77,48 @@ void Process::apply_tsc(GuestAddr pc) {
   if (tsc_pending_rdtscp_) uc_.set_reg(Reg::rcx, 0);  // IA32_TSC_AUX: CPU 0
 }
 
+// The RDTSC/RDTSCP instructions of a block just decoded, not hooked yet: hook
+// each (note it ran) and, under block counting, the instruction after it
+// (apply the clock there), and drop the code translated without the hooks.
+// Sites are found as blocks are decoded, not by scanning the program for
+// their bytes: each UC_HOOK_CODE hook costs Unicorn a look at every
+// instruction it translates, and Go's text holds ~20 byte pairs 0F 31, most
+// of them inside other instructions.
+void Process::hook_tsc_sites() {
+  arrange_tsc_ = false;
+  for (const TscInsn& site : tsc_found_) {
+    if (tsc_hooks_.count(site.addr)) continue;
+    const GuestAddr after = site.addr + site.length;
+    const bool rdtscp = site.rdtscp;
+    std::vector<std::uint64_t>& ids = tsc_hooks_[site.addr];
+    ids.push_back(uc_.add_address_hook(site.addr, [this, after, rdtscp](GuestAddr) {
+      tsc_pending_ = after;
+      tsc_pending_rdtscp_ = rdtscp;
+    }));
+    // With the per-instruction hook, on_insn applies the fix-up first thing at
+    // `after`, before it may stop there (Unicorn skips later hooks of an
+    // instruction once one stops, so a separate hook could miss it); under
+    // block counting on_block does when `after` starts a block.
+    if (opts_.counting == Counting::blocks)
+      ids.push_back(uc_.add_address_hook(after, [this](GuestAddr pc) { apply_tsc(pc); }));
+    // Every translated block holding the site or `after` (one that starts
+    // at `after` has no need of the hook: on_block applies the fix-up).
+    uc_.invalidate_code(site.addr, after + 1);
+  }
+}
+
+// Code memory went away: its sites may hold other code next time.
+void Process::drop_tsc_hooks(GuestAddr begin, GuestAddr end) {
+  for (auto it = tsc_hooks_.begin(); it != tsc_hooks_.end();) {
+    if (it->first < begin || it->first >= end) {
+      ++it;
+      continue;
+    }
+    for (const std::uint64_t id : it->second) uc_.remove_address_hook(id);
+    it = tsc_hooks_.erase(it);
+  }
+}
+
 // ------------------------------------------------- instruction counting
 
 // Runs before every instruction. Must stay cheap.
@@ -130,15 +172,22 @@ void Process::on_block_thunk(void* self, GuestAddr start, std::uint32_t size) {
   static_cast<Process*>(self)->on_block(start, size);
 }
 
-const BlockCache::Slot& Process::block_at(GuestAddr start, std::uint32_t size) {
-  if (const BlockCache::Slot* s = blocks_.find(start, size)) return *s;
+// A block not seen before (or since the cache was cleared): decode it.
+const BlockCache::Slot& Process::decode_block(GuestAddr start, std::uint32_t size) {
+  tsc_found_.clear();
   const Mapping* m = mem_.find(start);
-  if (m && start + size <= m->end) return blocks_.add(start, size, m->host + (start - m->start));
-  // A block across two mappings.
-  std::vector<std::uint8_t> code(size);
-  if (!mem_.peek(start, code.data(), size))
-    throw EmulatorError(fmt::format("Unicorn translated a block at {:#x} outside guest memory", start));
-  return blocks_.add(start, size, code.data());
+  const BlockCache::Slot* s = nullptr;
+  if (m && start + size <= m->end) {
+    s = &blocks_.add(start, size, m->host + (start - m->start), tsc_found_);
+  } else {
+    // A block across two mappings.
+    std::vector<std::uint8_t> code(size);
+    if (!mem_.peek(start, code.data(), size))
+      throw EmulatorError(fmt::format("Unicorn translated a block at {:#x} outside guest memory", start));
+    s = &blocks_.add(start, size, code.data(), tsc_found_);
+  }
+  for (const TscInsn& t : tsc_found_) arrange_tsc_ |= !tsc_hooks_.count(t.addr);
+  return *s;
 }
 
 // Runs before every translated block. Under block counting it counts the
@@ -147,8 +196,13 @@ const BlockCache::Slot& Process::block_at(GuestAddr start, std::uint32_t size) {
 // that one address (arrange_exact_stop). The hottest code in gostep: the
 // common path reads one cache line of the block cache.
 void Process::on_block(GuestAddr start, std::uint32_t size) {
-  const BlockCache::Slot& b = block_at(start, size);
+  const BlockCache::Slot* found = blocks_.find(start, size);
+  const BlockCache::Slot& b = found ? *found : decode_block(start, size);
   if (opts_.counting == Counting::instructions) {
+    if (arrange_tsc_) {
+      engine_stop_ = EngineStop::arrange_tsc;
+      return stop_before_block(start);
+    }
     cur_block_ = b.block;  // on_insn counts; the block says where transfers are
     return;
   }
@@ -160,6 +214,10 @@ void Process::on_block(GuestAddr start, std::uint32_t size) {
   }
   if (tsc_pending_) apply_tsc(start);  // before any stop, as on_insn does
   // A stop here is before the block: nothing of it runs.
+  if (arrange_tsc_) {
+    engine_stop_ = EngineStop::arrange_tsc;
+    return stop_before_block(start);
+  }
   if (user_interrupt_.load(std::memory_order_relaxed)) {
     cur_pc_ = start;
     engine_stop_ = EngineStop::user_interrupt;

@@ -112,15 +112,20 @@ constexpr Map two_byte_map() {  // 0F xx
 constexpr Map kOneByte = one_byte_map();
 constexpr Map kTwoByte = two_byte_map();
 
-bool legacy_prefix(std::uint8_t b) {
-  switch (b) {
-    case 0xf0: case 0xf2: case 0xf3: case 0x2e: case 0x36: case 0x3e:
-    case 0x26: case 0x64: case 0x65: case 0x66: case 0x67:
-      return true;
-    default:
-      return false;
-  }
+// What a byte before the opcode is: a table, since every instruction asks.
+enum : std::uint8_t { kOpcodeByte = 0, kLegacyPrefix = 1, kRexPrefix = 2 };
+
+constexpr std::array<std::uint8_t, 256> prefix_kinds() {
+  std::array<std::uint8_t, 256> k{};
+  for (const int b : {0xf0, 0xf2, 0xf3, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65, 0x66, 0x67}) k[b] = kLegacyPrefix;
+  for (int b = 0x40; b <= 0x4f; ++b) k[b] = kRexPrefix;
+  return k;
 }
+
+constexpr std::array<std::uint8_t, 256> kPrefixKind = prefix_kinds();
+
+// Immediates whose size depends on prefixes (or on ModRM's reg field).
+constexpr std::uint16_t kVariableImm = kImmZ | kImmV | kImmAddr | kRel | kGroup3;
 
 // Bytes of a ModRM byte and what it brings (SIB, displacement).
 std::uint32_t modrm_length(const std::uint8_t* p, std::uint32_t avail) {
@@ -149,15 +154,15 @@ X86Insn x86_decode(const std::uint8_t* p, std::uint32_t avail) {
   bool opsize = false, addrsize = false, rep = false, rex_w = false;
   for (; i < limit; ++i) {
     const std::uint8_t b = p[i];
-    if (legacy_prefix(b)) {
+    const std::uint8_t kind = kPrefixKind[b];
+    if (kind == kOpcodeByte) break;
+    if (kind == kLegacyPrefix) {
       opsize |= b == 0x66;
       addrsize |= b == 0x67;
       rep |= b == 0xf2 || b == 0xf3;
       rex_w = false;  // a REX byte counts only right before the opcode
-    } else if ((b & 0xf0) == 0x40) {
-      rex_w = b & 8;
     } else {
-      break;
+      rex_w = b & 8;
     }
   }
   if (i >= limit) return {};
@@ -181,21 +186,23 @@ X86Insn x86_decode(const std::uint8_t* p, std::uint32_t avail) {
   if (flags & kInvalid) return {};
   X86Insn out;
   std::uint8_t reg = 0;
+  if (two_byte && opcode == 0x31) out.tsc = TscRead::rdtsc;
   if (flags & kModrm) {
     if (i >= limit) return {};
     reg = (p[i] >> 3) & 7;
+    if (two_byte && opcode == 0x01 && p[i] == 0xf9) out.tsc = TscRead::rdtscp;
     const std::uint32_t n = modrm_length(p + i, limit - i);
     if (n == 0) return {};
     i += n;
   }
-  std::uint32_t imm = 0;
-  if (flags & kImm8) imm += 1;
-  if (flags & kImm16) imm += 2;
-  if (flags & kImmZ) imm += opsize && !rex_w ? 2 : 4;
-  if (flags & kImmV) imm += rex_w ? 8 : opsize ? 2 : 4;
-  if (flags & kImmAddr) imm += addrsize ? 4 : 8;
-  if (flags & kRel) imm += opsize ? 2 : 4;
-  if ((flags & kGroup3) && reg < 2) imm += opcode == 0xf6 ? 1 : (opsize && !rex_w ? 2 : 4);
+  std::uint32_t imm = (flags & kImm8 ? 1 : 0) + (flags & kImm16 ? 2 : 0);
+  if (flags & kVariableImm) {
+    if (flags & kImmZ) imm += opsize && !rex_w ? 2 : 4;
+    if (flags & kImmV) imm += rex_w ? 8 : opsize ? 2 : 4;
+    if (flags & kImmAddr) imm += addrsize ? 4 : 8;
+    if (flags & kRel) imm += opsize ? 2 : 4;
+    if ((flags & kGroup3) && reg < 2) imm += opcode == 0xf6 ? 1 : (opsize && !rex_w ? 2 : 4);
+  }
   i += imm;
   if (i > limit) return {};
   out.length = static_cast<std::uint8_t>(i);

@@ -12,6 +12,10 @@
 
 namespace gostep {
 
+// RDTSC and RDTSCP read the host's clock in Unicorn: gostep replaces what
+// they return with the virtual clock (cpu_identity.h).
+enum class TscRead : std::uint8_t { none, rdtsc, rdtscp };
+
 struct X86Insn {
   std::uint8_t length = 0;  // 0: not an instruction gostep can execute (VEX/EVEX, invalid in 64-bit mode, truncated)
   // Control leaves the straight line after it: jumps, calls, returns, loops,
@@ -19,6 +23,7 @@ struct X86Insn {
   // REP-prefixed string instruction. Unicorn (QEMU) ends a translated block
   // after every one of these (docs/ARCHITECTURE.md, "Threads and time").
   bool transfer = false;
+  TscRead tsc = TscRead::none;
 };
 
 // Decodes at most `avail` bytes (15 is the architectural maximum).

@@ -1,5 +1,5 @@
 // The block decoder's fast path (x86_length.h) against Capstone: the same
-// length and the same "transfers control" for every instruction of the
+// length, "transfers control" and "reads the TSC" for every instruction of the
 // bundled programs' functions, and for the cases that are easy to get wrong.
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@ namespace gostep {
 namespace {
 
 struct Tally {
-  std::size_t same = 0, fallback = 0;
+  std::size_t same = 0, fallback = 0, tsc = 0;
 };
 
 void compare_program(const std::string& path, Tally& t) {
@@ -40,6 +40,8 @@ void compare_program(const std::string& path, Tally& t) {
         } else {
           EXPECT_EQ(got.length, want->size) << std::hex << "at 0x" << a;
           EXPECT_EQ(got.transfer, want->transfer) << std::hex << "at 0x" << a;
+          EXPECT_EQ(got.tsc, want->tsc) << std::hex << "at 0x" << a;
+          t.tsc += got.tsc != TscRead::none;
           ++t.same;
         }
         a += want->size;
@@ -53,6 +55,8 @@ TEST(X86Length, AgreesWithCapstoneOnEveryInstructionOfTheBundledPrograms) {
   for (const char* p : {"hello", "gcbench", "timers", "files"}) compare_program(std::string(GOSTEP_GO_DIR) + "/" + p, t);
   EXPECT_GT(t.same, 300'000u);
   EXPECT_LT(t.fallback, t.same / 1000) << "instructions left to Capstone";
+  // runtime.cputicks has an RDTSCP and an RDTSC; each program has its own copy.
+  EXPECT_EQ(t.tsc, 8u);
 }
 
 TEST(X86Length, TheCasesThatAreEasyToGetWrong) {
@@ -60,6 +64,7 @@ TEST(X86Length, TheCasesThatAreEasyToGetWrong) {
     std::vector<std::uint8_t> bytes;
     std::uint8_t length;
     bool transfer;
+    TscRead tsc = TscRead::none;
   };
   const Case cases[] = {
       {{0xf3, 0xa4}, 2, true},                                      // rep movsb: one iteration per block
@@ -70,7 +75,12 @@ TEST(X86Length, TheCasesThatAreEasyToGetWrong) {
       {{0xff, 0xc0}, 2, false},                                     // inc %eax
       {{0xcc}, 1, true},                                            // int3
       {{0x0f, 0x05}, 2, true},                                      // syscall
-      {{0x0f, 0x31}, 2, false},                                     // rdtsc
+      {{0x0f, 0x31}, 2, false, TscRead::rdtsc},                     // rdtsc
+      {{0x0f, 0x01, 0xf9}, 3, false, TscRead::rdtscp},              // rdtscp
+      {{0x0f, 0x01, 0xf8}, 3, false},                               // swapgs: the same 0F 01, another ModRM
+      {{0x0f, 0x01, 0x39}, 3, false},                               // invlpg (%rcx): ModRM F9's reg, not its mod
+      {{0x66, 0x0f, 0x31}, 3, false, TscRead::rdtsc},               // rdtsc with a prefix
+      {{0xb8, 0x0f, 0x31, 0x00, 0x00}, 5, false},                   // mov $0x310f, %eax: the bytes, not the instruction
       {{0x0f, 0x84, 0x10, 0x00, 0x00, 0x00}, 6, true},              // je rel32
       {{0x66, 0xf7, 0xc0, 0x34, 0x12}, 5, false},                   // test $0x1234, %ax
       {{0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8}, 10, false},            // movabs $imm64, %rax
@@ -83,10 +93,12 @@ TEST(X86Length, TheCasesThatAreEasyToGetWrong) {
     const X86Insn got = x86_decode(c.bytes.data(), static_cast<std::uint32_t>(c.bytes.size()));
     EXPECT_EQ(got.length, c.length);
     EXPECT_EQ(got.transfer, c.transfer);
+    EXPECT_EQ(got.tsc, c.tsc);
     const auto cap = dis.shape(c.bytes);
     ASSERT_TRUE(cap.has_value());
     EXPECT_EQ(cap->size, c.length);
     EXPECT_EQ(cap->transfer, c.transfer);
+    EXPECT_EQ(cap->tsc, c.tsc);
   }
   // Truncated bytes and VEX are not its to decode.
   const std::uint8_t truncated[] = {0x48, 0xb8, 1, 2};
