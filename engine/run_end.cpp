@@ -6,11 +6,11 @@
 namespace gostep::engine {
 namespace {
 
-StopPlace place(Process& p, int tid, GuestAddr pc) {
+StopPlace place(Process& p, CodeAddresses& names, int tid, GuestAddr pc) {
   StopPlace s;
   s.tid = tid;
   s.pc = pc;
-  s.function = describe_code_address(p.image(), pc);
+  s.function = names.describe(pc);
   std::uint8_t bytes[16] = {};
   if (p.memory().peek(pc, bytes, sizeof bytes)) s.instruction = disassemble_one(bytes, pc);
   return s;
@@ -24,17 +24,18 @@ RunEnd end_of(Process& p, const StopReason& r) {
   e.stats = p.stats();
   e.max_memory = p.options().max_memory;
   e.outside = p.outside_lookup();
+  CodeAddresses names(p.image());
   if (r.kind == StopKind::deadlock) {
     for (const auto& t : p.threads()) {
       if (t->state == ThreadState::exited) continue;
       // A blocked thread's RIP is after its SYSCALL.
-      StopPlace s = place(p, t->tid, p.regs_of(*t)[Reg::rip] - 2);
+      StopPlace s = place(p, names, t->tid, p.regs_of(*t)[Reg::rip] - 2);
       s.wait = t->wait;
       s.futex_addr = t->futex_addr;
       e.places.push_back(std::move(s));
     }
   } else if (r.kind != StopKind::exited) {
-    e.places.push_back(place(p, r.tid, r.pc));
+    e.places.push_back(place(p, names, r.tid, r.pc));
   }
   return e;
 }

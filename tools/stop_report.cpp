@@ -13,7 +13,9 @@ namespace gostep {
 namespace {
 
 std::string where(const engine::StopPlace& s) {
-  return fmt::format("  thread {}, at {:#x} {}: {}", s.tid, s.pc, s.function,
+  const std::string at = fmt::format("{:#x}", s.pc);
+  // No name for the address: say it once.
+  return fmt::format("  thread {}, at {}{}: {}", s.tid, at, s.function == at ? "" : " " + s.function,
                      s.instruction.empty() ? "(no code there)" : s.instruction);
 }
 

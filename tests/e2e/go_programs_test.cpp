@@ -76,6 +76,18 @@ TEST(GoPrograms, PanicsReportsTheNilDereferenceAsGoDoes) {
   EXPECT_NE(g.err.find("main.deref"), std::string::npos) << g.err;
 }
 
+// A stripped binary has no symbol table, but Go keeps its pclntab: the stop
+// report names the function from it, as the unstripped binary's symbols do.
+TEST(GoPrograms, StopReportOfAStrippedBinaryNamesTheFunction) {
+  const RunResult plain = run_gostep({"run", "--max-insns", "100000", kGoDir + "/hello"});
+  const RunResult stripped = run_gostep({"run", "--max-insns", "100000", kGoDir + "/hello-stripped"});
+  EXPECT_EQ(plain.status, 124);
+  EXPECT_EQ(stripped.status, 124);
+  EXPECT_NE(stripped.err.find("thread 1000, at 0x"), std::string::npos) << stripped.err;
+  EXPECT_NE(stripped.err.find(" runtime."), std::string::npos) << stripped.err;
+  EXPECT_EQ(stripped.err, plain.err) << "the same stop, named the same way";
+}
+
 TEST(GoPrograms, ArgumentsAndEnvironmentReachTheGuest) {
   const std::string prog = kGoDir + "/args";
   const std::vector<std::string> args = {"one", "two words", "", "--not-an-option"};
