@@ -391,6 +391,7 @@ StopReason Process::interrupted_stop() {
 }
 
 StopReason Process::run() {
+  if (spent_) return *spent_;
   if (ended_) return {StopKind::exited, exit_status_, 0, current().tid};
   if (deferred_fault_) {
     // The fault we stopped before (stop_on_signals): deliver it now.
@@ -435,7 +436,8 @@ StopReason Process::run() {
       r.tid = current().tid;
       r.pc = uc_.reg(Reg::rip);
       r.block_start = block_base_;
-      ended_ = true;
+      ended_ = true;  // nothing more runs (signals are not queued, no call is caught)
+      spent_ = r;     // and run() says so again, not that it exited
       return r;
     }
     // A data access that faulted, #UD, #DE and #GP leave the instruction not

@@ -426,6 +426,7 @@ class Process {
   bool catch_all_syscalls_ = false;
 
   bool ended_ = false;
+  std::optional<StopReason> spent_;  // the inexact fault that ended it (exact_faults off)
   int exit_status_ = 0;
   bool fd_changed_ = false;
   int threads_created_ = 0;

@@ -21,7 +21,9 @@
 //  - what lives only inside one turn of run()'s loop: engine_stop_, fault_,
 //    interrupt_;
 //  - caches, rebuilt on demand: blocks_, cur_block_; next_stop_ and the exact
-//    stop hook follow from the stop conditions (update_next_stop).
+//    stop hook follow from the stop conditions (update_next_stop);
+//  - the RDTSC hooks (tsc_hooks_, tsc_found_, arrange_tsc_): the engine's,
+//    and they stay in it across a restore.
 #pragma once
 
 #include <memory>
@@ -39,7 +41,7 @@
   X(syscall_pc_) X(deferred_fault_) X(resume_over_bp_) X(cur_pc_)                          \
   X(tsc_pending_) X(tsc_pending_rdtscp_) X(slice_start_count_) X(mem_base_count_)           \
   X(mem_budget_pages_) X(kernel_pages_) X(touched_peak_) X(watch_hit_) X(watch_writer_)     \
-  X(watch_writer_insn_) X(watch_cause_) X(ended_) X(exit_status_) X(fd_changed_)            \
+  X(watch_writer_insn_) X(watch_cause_) X(ended_) X(spent_) X(exit_status_) X(fd_changed_)  \
   X(threads_created_) X(syscall_counts_) X(enosys_counts_) X(user_signals_)
 
 namespace gostep {

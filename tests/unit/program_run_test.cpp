@@ -78,5 +78,24 @@ TEST(ProgramRun, AProgramThatDoesNotFaultRunsOnce) {
   EXPECT_EQ(f.host->out, "hello, world\n");
 }
 
+// What ProgramRun relies on: without exact faults, a data fault spends the
+// process, and asking it to run again says so again (not that it exited).
+TEST(ProgramRun, ASpentProcessSaysItFaultedEveryTimeItIsAsked) {
+  ProcessOptions o;
+  o.argv = {"./panics"};
+  o.host_io = std::make_shared<test::FakeHost>();
+  o.counting = Counting::blocks;  // what `run` uses
+  o.exact_faults = false;
+  const ElfImage img = load_elf(std::string(GOSTEP_FIXTURES_DIR) + "/go/panics");
+  Process p(img, o);
+  const StopReason first = p.run();
+  ASSERT_EQ(first.kind, StopKind::inexact_fault);
+  const std::uint64_t count = p.insn_count();
+  const StopReason again = p.run();
+  EXPECT_EQ(again.kind, StopKind::inexact_fault);
+  EXPECT_EQ(again.block_start, first.block_start);
+  EXPECT_EQ(p.insn_count(), count) << "nothing ran after it";
+}
+
 }  // namespace
 }  // namespace gostep::engine
