@@ -4,6 +4,8 @@
 #include <csignal>
 #include <utility>
 
+#include "run_to_count.h"
+
 namespace gostep::engine {
 namespace {
 
@@ -68,22 +70,17 @@ bool ProgramRun::host_signal(int sig) {
 }
 
 bool ProgramRun::run_to(std::uint64_t n, StopReason& end, const TakeSignals& take_signals) {
+  // Signals queued at the same count are queued together, as they came.
   if (proc_->insn_count() >= n) return true;
-  proc_->stop_before_insn(n + 1);
-  for (;;) {
-    const StopReason r = proc_->run();
-    if (r.kind == StopKind::insn_reached) break;
-    if (r.kind == StopKind::interrupted) {
-      interrupt_pending_.store(false);
-      for (int sig : take_signals()) deferred_.push_back(sig);
-      continue;
-    }
-    proc_->stop_before_insn(std::nullopt);
-    end = r;
-    return false;
-  }
-  proc_->stop_before_insn(std::nullopt);
-  return true;
+  const StopReason r = run_to_count(*proc_, n, [&](const StopReason& stop) {
+    if (stop.kind != StopKind::interrupted) return false;
+    interrupt_pending_.store(false);
+    for (int sig : take_signals()) deferred_.push_back(sig);
+    return true;
+  });
+  if (r.kind == StopKind::insn_reached) return true;
+  end = r;
+  return false;
 }
 
 bool ProgramRun::reexecute(std::uint64_t block_start, StopReason& end, const TakeSignals& take_signals) {

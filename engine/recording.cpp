@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "emulator/process_snapshot.h"
+#include "engine/run_to_count.h"
 #include "engine/target.h"
 
 namespace gostep::engine {
@@ -168,15 +169,8 @@ void Recording::quiet() {
 // Forwards only, to before `index`.
 void Recording::run_to(std::uint64_t index) {
   quiet();
-  Process* p = &t_.s_.process();
-  StopReason r;
-  p->stop_before_insn(index);
-  do {
-    r = p->run();
-  } while (r.kind == StopKind::breakpoint || r.kind == StopKind::watch || r.kind == StopKind::syscall_caught);
-  p->stop_before_insn(std::nullopt);
+  t_.last_rewind_ = run_to_count(t_.s_.process(), index > 0 ? index - 1 : 0, is_user_stop);
   t_.fresh_ = false;
-  t_.last_rewind_ = r;
 }
 
 void Recording::scan(std::uint64_t from, std::uint64_t to,
@@ -230,13 +224,7 @@ bool Recording::requeue_user_signals(std::uint64_t index, std::size_t already_qu
   for (std::size_t i = kept; i < queued.size(); ++i) {
     const UserSignal u = queued[i];
     if (u.insn + 1 >= index) break;
-    if (u.insn > p.insn_count()) {
-      p.stop_before_insn(u.insn + 1);
-      StopReason r;
-      do r = p.run();
-      while (r.kind == StopKind::breakpoint || r.kind == StopKind::watch || r.kind == StopKind::syscall_caught);
-      if (r.kind != StopKind::insn_reached) break;
-    }
+    if (u.insn > p.insn_count() && run_to_count(p, u.insn, is_user_stop).kind != StopKind::insn_reached) break;
     p.queue_user_signal(u.sig);
     ++kept;
   }
