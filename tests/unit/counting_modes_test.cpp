@@ -38,9 +38,12 @@ struct Spec {
   std::string stdin_text;
 };
 
-// Counting::none here means engine::ProgramRun (see below).
-Outcome run_in(const Spec& spec, Counting counting,
-               const std::function<void(Process&)>& before = nullptr) {
+// How a run is made: a Process under one counting mode, or engine::ProgramRun
+// (what `gostep run` does: block counting, a data fault made exact by running
+// the program again).
+enum class Way { instructions, blocks, program_run };
+
+Outcome run_in(const Spec& spec, Way way, const std::function<void(Process&)>& before = nullptr) {
   test::TempDir dir;
   const std::string out = dir.file("out"), err = dir.file("err"), in = dir.file("in");
   {
@@ -53,16 +56,14 @@ Outcome run_in(const Spec& spec, Counting counting,
   ProcessOptions o;
   o.argv = {spec.path};
   o.argv.insert(o.argv.end(), spec.args.begin(), spec.args.end());
-  o.counting = counting;
+  o.counting = way == Way::instructions ? Counting::instructions : Counting::blocks;
   o.max_insns = spec.max_insns;
   o.quantum = spec.quantum;
   o.stdin_fd = ::open(in.c_str(), O_RDONLY);
   o.stdout_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   o.stderr_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   Outcome r;
-  if (counting == Counting::none) {
-    // Not the baseline: what `gostep run` does (block counting, a data fault
-    // made exact by running the program again; engine::ProgramRun).
+  if (way == Way::program_run) {
     engine::ProgramRun run(spec.path, o);
     if (before) before(run.process());
     const engine::RunEnd end = run.run([] { return std::vector<int>{}; });
@@ -122,8 +123,8 @@ class CountingModes : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CountingModes, BlockCountingRunsExactlyWhatInstructionCountingRuns) {
   const Spec& spec = GetParam().spec;
-  const Outcome per_insn = run_in(spec, Counting::instructions);
-  const Outcome per_block = run_in(spec, Counting::blocks);
+  const Outcome per_insn = run_in(spec, Way::instructions);
+  const Outcome per_block = run_in(spec, Way::blocks);
   expect_same(per_insn, per_block);
   EXPECT_GT(per_insn.stats.insns, 0u);
   std::uint64_t by_threads = 0;
@@ -140,8 +141,8 @@ TEST_P(CountingModes, BlockCountingRunsExactlyWhatInstructionCountingRuns) {
 // the same, and output written before the fault is not written twice.
 TEST_P(CountingModes, RunningAgainAtAFaultEndsAsInstructionCountingEnds) {
   const Spec& spec = GetParam().spec;
-  const Outcome per_insn = run_in(spec, Counting::instructions);
-  const Outcome via_run = run_in(spec, Counting::none);
+  const Outcome per_insn = run_in(spec, Way::instructions);
+  const Outcome via_run = run_in(spec, Way::program_run);
   expect_same(per_insn, via_run);
   const std::string name = GetParam().name;
   const bool faults = name == "panics" || name == "asm_nullread" || name == "asm_sigsegv";
@@ -186,8 +187,8 @@ TEST(CountingModesStops, StopBeforeAnyInstructionLandsOnTheSameInstruction) {
     SCOPED_TRACE(n);
     auto stop_at = [n](Process& p) { p.stop_before_insn(n); };
     const Spec spec{go("goroutines")};
-    const Outcome a = run_in(spec, Counting::instructions, stop_at);
-    const Outcome b = run_in(spec, Counting::blocks, stop_at);
+    const Outcome a = run_in(spec, Way::instructions, stop_at);
+    const Outcome b = run_in(spec, Way::blocks, stop_at);
     EXPECT_EQ(a.stop.kind, StopKind::insn_reached);
     EXPECT_EQ(a.stats.insns, n - 1);
     expect_same(a, b);
