@@ -1,7 +1,6 @@
 #include "block_cache.h"
 
 #include <algorithm>
-#include <cstring>
 #include <optional>
 
 #include "x86_length.h"

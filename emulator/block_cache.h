@@ -1,21 +1,19 @@
 // Unicorn's translated blocks as block counting sees them: for a block (its
 // start and byte size, as the block hook reports them) the number of
 // instructions, where each starts, and whether the last one transfers
-// control. Each block is decoded once
-// (x86_length.h, Capstone for what it does not know); the block hook looks
-// it up on every execution, in an open-addressed table whose entry holds
-// what the hook needs.
+// control. Each block is decoded once (x86_length.h, Capstone for what it
+// does not know); the block hook looks it up on every execution, in an
+// open-addressed table whose entry holds what the hook needs.
 //
 // A run of hello decodes ~4,700 blocks; Unicorn's own block hook costs the
 // most, so what is ours must be cheap: no allocation per block (blocks live
-// in a deque, their instruction offsets in shared chunks), one cache line
-// read per lookup.
+// in a deque, their instruction offsets in shared chunks), and a lookup
+// reads an entry or two of 32 bytes.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <span>
 #include <vector>
 
 #include "disassembler.h"

@@ -107,7 +107,8 @@ void Process::hook_tsc_sites() {
   }
 }
 
-// Code memory went away: its sites may hold other code next time.
+// Code memory went away, or a restored checkpoint changed it: its sites may
+// hold other code now.
 void Process::drop_tsc_hooks(GuestAddr begin, GuestAddr end) {
   for (auto it = tsc_hooks_.begin(); it != tsc_hooks_.end();) {
     if (it->first < begin || it->first >= end) {

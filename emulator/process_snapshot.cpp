@@ -70,7 +70,10 @@ void Process::restore(const Snapshot& s) {
   std::vector<std::pair<GuestAddr, GuestAddr>> code_changed;
   if (!s.memory.restore(mem_, code_changed))
     throw EmulatorError("cannot reserve host memory to restore a checkpoint of guest memory");
-  for (const auto& [begin, end] : code_changed) uc_.invalidate_code(begin, end);
+  for (const auto& [begin, end] : code_changed) {
+    uc_.invalidate_code(begin, end);
+    drop_tsc_hooks(begin, end);  // hooked again if its blocks still hold them
+  }
   blocks_.clear();
   cur_block_ = nullptr;
 

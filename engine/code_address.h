@@ -19,10 +19,10 @@ class CodeAddresses {
   // "runtime.rt0_go.abi0+0xdf", "runtime.runGCProg+0x59d" (from pclntab), or
   // "0x4545e0" when neither names the address.
   std::string describe(GuestAddr pc);
-  // The ELF symbols' name only, or nullopt.
-  std::optional<std::string> from_symbols(GuestAddr pc) const;
 
  private:
+  std::optional<std::string> from_symbols(GuestAddr pc) const;
+
   const ElfImage& img_;
   std::optional<model::Pclntab> pclntab_;  // parsed when first needed
   bool pclntab_tried_ = false;
