@@ -1,8 +1,10 @@
 // Programs past the bootstrap at scale (issue 13): guest memory costs what the
 // guest touches, --max-memory stops a guest that touches too much, and Go's
-// own limits (a 1 GB goroutine stack) end as natively.
+// own limits (a 1 GB goroutine stack) end as natively; 100,000 goroutines
+// parked on a channel finish as natively.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <regex>
 #include <string>
 #include <vector>
@@ -73,6 +75,44 @@ TEST(MemoryScale, MaxMemoryStopsTheGuestWith124AndSaysHowMuchItTouched) {
   const RunResult fits = run_gostep({"run", "--max-memory", "1G", prog, "--", "4000"});
   EXPECT_EQ(fits.status, 0) << fits.err;
   EXPECT_EQ(fits.out, "touched 4000 chunks of 64 KiB, sum 502320\n");
+}
+
+// The first `n` lines of `text`, each with its newline.
+std::string first_lines(const std::string& text, int n) {
+  std::size_t end = 0;
+  for (int i = 0; i < n && end != std::string::npos; ++i) {
+    end = text.find('\n', end);
+    if (end != std::string::npos) ++end;
+  }
+  return end == std::string::npos ? text : text.substr(0, end);
+}
+
+TEST(MemoryScale, GoroutineStackOverflowEndsWithGosOwnMessageAndExit2AsNatively) {
+  // Go doubles the stack, copying it, up to 512 MB; the next doubling passes
+  // its 1 GB limit. Before issue 13 the copies ran for many minutes.
+  const std::string prog = kGoDir + "/stackoverflow";
+  const RunResult n = native(prog);
+  const RunResult g = run_gostep({"run", prog});
+  EXPECT_EQ(n.status, 2) << n.err;
+  EXPECT_EQ(g.status, 2) << g.err;
+  EXPECT_EQ(g.out, n.out);
+  EXPECT_EQ(g.out, "recursing\n");
+  // "runtime: goroutine stack exceeds 1000000000-byte limit", the sp and the
+  // stack bounds (Go's heap addresses: the same in both), "fatal error: stack overflow".
+  EXPECT_EQ(first_lines(g.err, 3), first_lines(n.err, 3)) << g.err;
+  EXPECT_EQ(g.err.rfind("runtime: goroutine stack exceeds 1000000000-byte limit\n", 0), 0u) << g.err;
+  EXPECT_NE(g.err.find("fatal error: stack overflow\n"), std::string::npos) << g.err;
+}
+
+TEST(MemoryScale, HundredThousandGoroutinesParkedOnAChannelThenReleasedFinishAsNatively) {
+  const std::string prog = kGoDir + "/parked";
+  const RunResult n = native(prog);
+  const RunResult g = run_gostep({"run", prog});
+  ASSERT_EQ(n.status, 0) << n.err;
+  EXPECT_EQ(g.status, 0) << g.err;
+  EXPECT_EQ(g.out, n.out);
+  EXPECT_EQ(g.out, "goroutines: 100000 sum: 4999950000\n");
+  EXPECT_EQ(g.err, "");
 }
 
 TEST(MemoryScale, MaxMemoryRefusesNonsense) {
